@@ -1,0 +1,1 @@
+"""The evaluator: outline completeness, table consistency, narrative quality, scores and ranks."""

@@ -1,0 +1,1 @@
+"""Sentence-topic classifiers and the shipped model artifacts."""

@@ -1,0 +1,1 @@
+"""The document model and the pure pipeline: ingest, structure, sentences."""

@@ -1,0 +1,44 @@
+"""What a reader hands to the structure stage: paragraphs and table grids with provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp.report import BBox, Furniture, ReportError
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of text lines that belong together, before normalisation."""
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+    heading: bool = False  # the reader knows it is a heading (HTML <h1>, DOCX heading style, markdown #)
+    continues: bool = False  # the reader thinks it carries on the previous paragraph (broken by a page)
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of a table as laid out in the document, merged cells already expanded."""
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+GridRow = tuple[GridCell, ...]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Everything a reader could take out of one document."""
+
+    format: str
+    pages: int = 0
+    paragraphs: tuple[Paragraph, ...] = ()
+    rows: tuple[GridRow, ...] = ()  # every table row of the document in reading order
+    furniture: tuple[Furniture, ...] = ()
+    errors: tuple[ReportError, ...] = ()
+    title: str | None = None  # a title the container states (HTML <title>, DOCX core properties)
+    failed: bool = False

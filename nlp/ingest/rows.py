@@ -1,0 +1,20 @@
+"""Which grid rows belong to a statistical table rather than to a framed paragraph."""
+
+from __future__ import annotations
+
+import re
+
+from nlp.ingest.extracted import GridRow
+from nlp.normalize import squash
+
+# Single-cell rows that still belong to table 二: block titles and column headers cut off by a page break.
+_TABLE_CAPTION = re.compile(r"^(?:第[二2]十条第[（(]|信息内容|本年.{0,6}(?:数量|件数|金额)|申请人情况)")
+
+
+def is_table_row(row: GridRow) -> bool:
+    """Rows with two or more distinct filled cells, or a table 二 caption, belong to a statistical table;
+    other rows are paragraphs that a frame drawn around them made look like a table."""
+    filled = {squash(c.text) for c in row if c.text.strip()}
+    if len(filled) >= 2:
+        return True
+    return len(filled) == 1 and len(next(iter(filled))) < 30 and bool(_TABLE_CAPTION.match(next(iter(filled))))

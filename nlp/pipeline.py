@@ -1,0 +1,124 @@
+"""`parse`: read any report file into a Report, from bytes to sections, tables and metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from nlp.ingest.assemble import extracted_to_report
+from nlp.ingest.detect import decode_text, detect_format
+from nlp.ingest.docx import read_docx
+from nlp.ingest.extracted import Extracted
+from nlp.ingest.html import read_html
+from nlp.ingest.pdf import PdfSettings, read_pdf
+from nlp.ingest.text import read_text
+from nlp.report import Report, ReportError, Source
+from nlp.sentences import split_sentences
+from nlp.structure.meta import find_meta
+from nlp.structure.sections import find_sections
+from nlp.structure.tables import rows_to_tables
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """Everything that changes how a document is read."""
+
+    pdf: PdfSettings = field(default_factory=PdfSettings)
+    max_bytes: int = 200 * 1024 * 1024
+
+
+_UNSUPPORTED = {
+    "empty": ("empty_file", "文件为空 (empty file)"),
+    "doc": ("old_word_format", "旧版 Word（.doc）格式无法直接读取，请另存为 .docx 或 PDF (legacy .doc is not supported)"),
+    "binary": ("unsupported_format", "无法识别的文件格式：不是 PDF、DOCX、HTML 或文本 (unsupported binary format)"),
+}
+
+
+def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
+    if fmt == "pdf":
+        return read_pdf(data, settings.pdf)
+    if fmt == "docx":
+        return read_docx(data)
+    text = decode_text(data) or ""
+    return read_html(text) if fmt == "html" else read_text(text)
+
+
+def parse_bytes(data: bytes, path: str = "", settings: ParseSettings | None = None) -> Report:
+    """Parse a document held in memory. Never raises for bad input: failures are in `status`/`errors`."""
+    settings = settings or ParseSettings()
+    fmt = detect_format(data, path)
+    source = Source(path=path, format=fmt, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    if len(data) > settings.max_bytes:
+        error = ReportError("too_large", f"文件过大（{len(data) // 1048576} MB），超过 {settings.max_bytes // 1048576} MB 上限")
+        return Report(source=source, status="failed", errors=(error,))
+    if fmt in _UNSUPPORTED:
+        code, message = _UNSUPPORTED[fmt]
+        return Report(source=source, status="failed", errors=(ReportError(code, message),))
+    try:
+        extracted = _extract(data, fmt, settings)
+    except Exception as exc:  # a reader bug must not stop a batch: report it as data
+        log.exception("reader failed on %s", path)
+        error = ReportError("reader_crashed", f"读取失败：{type(exc).__name__}: {exc}")
+        return Report(source=source, status="failed", errors=(error,))
+    return structure(extracted, source)
+
+
+def structure(extracted: Extracted, source: Source) -> Report:
+    """Sections, tables, metadata and sentences of an extracted document."""
+    report = extracted_to_report(extracted, source)
+    if report.status == "failed":
+        return report
+    report = find_sections(report)
+    tables, template, table_errors = rows_to_tables(extracted.rows)
+    report = replace(report, tables=tables, errors=report.errors + table_errors)
+    report = find_meta(report, extracted.title, template)
+    report = _check_kind(report)
+    return split_sentences(report)
+
+
+def _check_kind(report: Report) -> Report:
+    """Say what is wrong with documents that are not (current-format) annual reports."""
+    meta, errors = report.meta, []
+    if not report.sections and not report.tables.found:
+        code = "not_a_report" if report.text.strip() else "no_text"
+        message = (
+            "不是政府信息公开工作年度报告：找不到六个部分的标题，也找不到统计表"
+            if report.text.strip()
+            else "文档没有可读取的文字"
+        )
+        return replace(report, status="failed", errors=(*report.errors, ReportError(code, message)))
+    if meta.year is not None and meta.year < 2019:
+        errors.append(
+            ReportError(
+                "pre2019_format",
+                f"{meta.year} 年度报告早于 2019 年统一格式（国办公开办函〔2019〕60号），不适用现行模板的表格和检查",
+            )
+        )
+    for table, name in (("table2", "二、主动公开政府信息情况"), ("table3", "三、收到和处理政府信息公开申请情况"),
+                        ("table4", "四、行政复议、行政诉讼情况")):
+        if table not in report.tables.found:
+            errors.append(ReportError("missing_table", f"未找到“{name}”统计表", "warning"))
+    if meta.template and meta.template_expected and meta.template != meta.template_expected:
+        errors.append(
+            ReportError(
+                "template_mismatch",
+                f"{meta.year} 年度报告应使用 {meta.template_expected} 格式，实际表格为 {meta.template} 格式",
+                "warning",
+            )
+        )
+    return replace(report, errors=report.errors + tuple(errors))
+
+
+def parse_file(path: str | Path, settings: ParseSettings | None = None) -> Report:
+    """Parse a file on disk; an unreadable path is a failed Report, not an exception."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        error = ReportError("cannot_open", f"无法打开文件：{exc.strerror or exc}")
+        return Report(source=Source(path=str(path)), status="failed", errors=(error,))
+    return parse_bytes(data, str(path), settings)

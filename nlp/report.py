@@ -1,0 +1,209 @@
+"""The Report: one immutable record of a document that every stage reads and extends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+NA = "NA"
+CellValue = int | float | str | None  # a number, None for blank, or NA for "/", "—", "不适用"
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the document came from."""
+
+    path: str = ""
+    format: str = ""  # pdf | html | docx | text
+    sha256: str = ""
+    pages: int = 0
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class ReportError:
+    """A structured problem met while reading: a machine code, a severity and a sentence for people."""
+
+    code: str
+    message: str
+    severity: Severity = "error"
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or heading of the canonical text, with where it came from before normalisation."""
+
+    kind: Literal["heading", "paragraph"]
+    start: int
+    end: int
+    page: int | None = None
+    bbox: BBox | None = None
+    original: str = ""
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Page furniture (page numbers, running headers) kept out of the text."""
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True)
+class SubItem:
+    """A numbered sub-item inside a section, such as （一）主动公开情况 or 1. …"""
+
+    label: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of the six required sections, as a span of the text."""
+
+    key: str
+    title: str
+    start: int
+    end: int
+    page: int | None = None
+    items: tuple[SubItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One data cell of a statistical table in the official schema."""
+
+    table: Literal["table2", "table3", "table4"]
+    row: str
+    column: str
+    value: CellValue
+    raw: str = ""
+    block: str | None = None  # table 二 only: art20_1, art20_5, …
+    unit: str | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The three statistical tables as a flat tuple of cells, plus which tables were found where."""
+
+    cells: tuple[Cell, ...] = ()
+    found: tuple[str, ...] = ()
+    pages: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def get(self, table: str, row: str, column: str, block: str | None = None) -> Cell | None:
+        """The cell at (table, row, column), or None when the parser did not find it."""
+        for cell in self.cells:
+            if cell.table == table and cell.row == row and cell.column == column and cell.block == block:
+                return cell
+        return None
+
+    def value(self, table: str, row: str, column: str, block: str | None = None) -> CellValue:
+        """The value of a cell; None both for a blank cell and for a cell that was not found."""
+        cell = self.get(table, row, column, block)
+        return None if cell is None else cell.value
+
+    def of(self, table: str) -> tuple[Cell, ...]:
+        """All cells of one table in reading order."""
+        return tuple(c for c in self.cells if c.table == table)
+
+    def to_contract(self) -> dict[str, Any]:
+        """The nested value-only view of the JSON contract (design.md)."""
+        out: dict[str, Any] = {"table2": {}, "table3": {}, "table4": {}}
+        for c in self.cells:
+            target = out[c.table]
+            if c.block is not None:
+                target = target.setdefault(c.block, {})
+            target.setdefault(c.row, {})[c.column] = c.value
+        return out
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the report is: its title, issuing body, place, level, year and template version."""
+
+    title: str | None = None
+    agency: str | None = None
+    region: str | None = None
+    level: str | None = None  # national | province | city | county | township | department
+    year: int | None = None
+    template: str | None = None  # v2019 | v2021, detected from the tables
+    template_expected: str | None = None  # what the report year calls for
+    period: tuple[str, str] | None = None  # statistics period as stated, ISO dates
+    published: str | None = None  # ISO date when the document states one
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A narrative sentence as a span of the text, with its section and topic once classified."""
+
+    start: int
+    end: int
+    section: str | None = None
+    topic: str | None = None
+    confidence: float | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one evaluator rule on one subject, with the evidence behind it."""
+
+    rule: str
+    severity: Severity
+    passed: bool | None  # None: not assessable (its inputs are blank or missing)
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A 0–100 score with its per-dimension breakdown and the rubric version that produced it."""
+
+    total: float
+    dimensions: dict[str, float]
+    rubric: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything known about one document; stages return a new Report with their slot filled."""
+
+    source: Source = Source()
+    status: Literal["ok", "failed"] = "ok"
+    errors: tuple[ReportError, ...] = ()
+    text: str = ""
+    blocks: tuple[Block, ...] = ()
+    furniture: tuple[Furniture, ...] = ()
+    meta: Meta = Meta()
+    sections: tuple[Section, ...] = ()
+    missing_sections: tuple[str, ...] = ()
+    tables: Tables = Tables()
+    sentences: tuple[Sentence, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    score: Scorecard | None = None
+
+    def section(self, key: str) -> Section | None:
+        """The section with this key, if the report has it."""
+        return next((s for s in self.sections if s.key == key), None)
+
+    def section_text(self, key: str) -> str:
+        """The text of one section ('' when missing)."""
+        sec = self.section(key)
+        return "" if sec is None else self.text[sec.start : sec.end]
+
+    def span(self, start: int, end: int) -> str:
+        """The text of a span."""
+        return self.text[start:end]
+
+    def with_error(self, error: ReportError, *, fail: bool = False) -> Report:
+        """A copy with one more error; `fail` marks the whole document unreadable."""
+        return replace(self, errors=(*self.errors, error), status="failed" if fail else self.status)

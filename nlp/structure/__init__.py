@@ -1,0 +1,1 @@
+"""Structure: sections, tables in the official schema, and metadata."""

@@ -1,0 +1,111 @@
+"""Report metadata: title, issuing body, region, administrative level, year, period and dates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from nlp.report import Meta, Report
+
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
+_TITLE_WORDS = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告")
+_PERIOD = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起\s*)?(?:至|到|—|-|～|~)\s*"
+    r"(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+)
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_PUBLISHED = re.compile(r"(?:发布|成文|印发)(?:日期|时间)\s*[:：]\s*")
+_REGION = re.compile(
+    r"^(.+?(?:自治区|省|自治州|市|地区|盟))?(.+?(?:自治县|县|区|旗|市))?(.+?(?:乡|镇|街道))?"
+)
+
+
+def _iso(year: str | int, month: str, day: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def find_title(report: Report, container_title: str | None) -> str | None:
+    """The report title: the first lines up to the one naming the annual report, or the container's title."""
+    lines = []
+    for block in report.blocks[:6]:
+        text = report.text[block.start : block.end]
+        if len(text) > 60:
+            break
+        lines.append(text)
+        if _TITLE_WORDS.search(text):
+            return "".join(lines) if len(lines) <= 3 else text
+    if container_title and _TITLE_WORDS.search(container_title):
+        return container_title.strip()
+    return None
+
+
+def level_of(agency: str) -> str | None:
+    """The administrative level of an issuing body from its name."""
+    if not agency:
+        return None
+    if re.search(r"(乡|镇|街道)(人民政府|办事处)?$", agency):
+        return "township"
+    government = re.search(r"(省|自治区|市|自治州|地区|盟|县|区|旗|自治县)人民政府$", agency)
+    if government:
+        kind = government.group(1)
+        if kind in ("省", "自治区"):
+            return "province"
+        if kind in ("市", "自治州", "地区", "盟"):
+            # A 市 directly under a province is a city; a county-level 市 cannot be told apart by name.
+            return "city"
+        return "county"
+    if agency.startswith(("国务院", "国家", "中华人民共和国")):
+        return "national"
+    return "department"
+
+
+def find_meta(report: Report, container_title: str | None = None, template: str | None = None) -> Report:
+    """Fill `meta` from the title, the preamble and the closing lines."""
+    title = find_title(report, container_title)
+    year = agency = None
+    if title:
+        match = _YEAR_TITLE.search(title)
+        if match:
+            year = int(match.group(1))
+            before = title[: match.start()].strip()
+            after = _TITLE_WORDS.split(title[match.end() :])[0].strip()
+            agency = before or after or None
+    region = None
+    if agency:
+        parts = _REGION.match(agency)
+        if parts:
+            region = "".join(p for p in parts.groups() if p) or None
+            if region == agency:
+                region = None
+    head = report.text[:3000]
+    period = None
+    match = _PERIOD.search(head)
+    if match:
+        y1, m1, d1, y2, m2, d2 = match.groups()
+        period = (_iso(y1, m1, d1), _iso(y2 or y1, m2, d2))
+    published = None
+    stated = _PUBLISHED.search(report.text)
+    if stated:
+        date = _DATE.match(report.text, stated.end())
+        if date:
+            published = _iso(*date.groups())
+    if published is None and report.blocks:
+        tail = report.text[report.blocks[-1].start :]
+        dates = list(_DATE.finditer(tail))
+        if dates and len(tail) < 40:
+            published = _iso(*dates[-1].groups())
+    expected = None
+    if year is not None and year >= 2019:
+        expected = "v2019" if year <= 2020 else "v2021"
+    meta = Meta(
+        title=title,
+        agency=agency,
+        region=region,
+        level=level_of(agency or ""),
+        year=year,
+        template=template,
+        template_expected=expected,
+        period=period,
+        published=published,
+    )
+    return replace(report, meta=meta)

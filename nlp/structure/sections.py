@@ -1,0 +1,124 @@
+"""Find the six required sections and their numbered sub-items, tolerant of heading variants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from nlp.report import Block, Report, ReportError, Section, SubItem
+from nlp.schema import SECTION_BY_KEY, SECTION_KEYS, SECTIONS
+
+_NUMERALS = "一二三四五六七八九十"
+_SECTION_HEADING = re.compile(rf"^\s*(?:第?([{_NUMERALS}]{{1,2}})\s*(?:[、.．]|部分)|([1-6])\s*[、.．](?!\d))\s*(.*)$")
+_SUBITEM = re.compile(rf"^\s*([（(]\s*[{_NUMERALS}]{{1,2}}\s*[）)]|\d{{1,2}}\s*[.．、](?!\d))\s*(.*)$")
+_TITLE_END = re.compile(r"[。：:]")
+# Sub-item titles that show where a section 五 whose own heading was lost begins.
+_PROBLEM_SUBITEM = re.compile(r"存在的?(?:主要)?问题|问题.{0,6}(?:改进|整改)")
+
+
+def _title_of(rest: str) -> str:
+    """The heading part of a line that may run on into the paragraph ('（一）主动公开情况。主要…')."""
+    match = _TITLE_END.search(rest)
+    return rest[: match.start()] if match else rest
+
+
+def _section_key(title: str) -> str | None:
+    """The section a heading title names, judged by its cue phrases (longest cue wins)."""
+    best: tuple[int, str] | None = None
+    for spec in SECTIONS:
+        for cue in spec.cues:
+            if cue in title and (best is None or len(cue) > best[0]):
+                best = (len(cue), spec.key)
+    return best[1] if best else None
+
+
+def _heading_candidates(report: Report) -> list[tuple[Block, str, str]]:
+    """(block, numeral, title) for blocks that look like top-level section headings."""
+    out = []
+    for block in report.blocks:
+        text = report.text[block.start : block.end]
+        match = _SECTION_HEADING.match(text)
+        if match:
+            title = _title_of(match.group(3))
+            if len(title) <= 40:
+                out.append((block, match.group(1) or match.group(2), title))
+        elif block.kind == "heading" and len(text) <= 40 and not _SUBITEM.match(text):
+            out.append((block, "", text))
+    return out
+
+
+def _subitems(report: Report, start: int, end: int) -> tuple[SubItem, ...]:
+    items = []
+    for block in report.blocks:
+        if start <= block.start < end:
+            text = report.text[block.start : block.end]
+            match = _SUBITEM.match(text)
+            if match:
+                title = _title_of(match.group(2))
+                items.append(SubItem(re.sub(r"\s", "", match.group(1)), title[:60], block.start, block.end))
+    # A sub-item runs until the next one at the same level or the end of its section.
+    spans = []
+    for i, item in enumerate(items):
+        nxt = next((o.start for o in items[i + 1 :] if o.label[0] == item.label[0]), end)
+        spans.append(replace(item, end=nxt - 1 if nxt > item.start else item.end))
+    return tuple(spans)
+
+
+def find_sections(report: Report) -> Report:
+    """Fill `sections` and `missing_sections`; sections must appear in template order."""
+    found: list[tuple[str, Block, str]] = []
+    order = {key: i for i, key in enumerate(SECTION_KEYS)}
+    last = -1
+    for block, numeral, title in _heading_candidates(report):
+        key = _section_key(title)
+        if key is None or order[key] <= last:
+            continue
+        # A numbered sub-item such as "2. 行政复议…" inside a section is not a section heading unless its
+        # number agrees with the section it would open.
+        if numeral.isdigit() and int(numeral) != order[key] + 1:
+            continue
+        found.append((key, block, title))
+        last = order[key]
+    errors: list[ReportError] = []
+    keys = [k for k, _, _ in found]
+    if "s5_problems" not in keys:
+        inferred = _infer_problems_section(report, found)
+        if inferred is not None:
+            found.append(inferred)
+            found.sort(key=lambda f: f[1].start)
+            errors.append(
+                ReportError(
+                    "section_heading_inferred",
+                    "未找到“五、存在的主要问题及改进情况”标题，已根据小标题推断第五部分的位置",
+                    "warning",
+                    inferred[1].page,
+                )
+            )
+    sections = []
+    for i, (key, block, title) in enumerate(found):
+        end = found[i + 1][1].start - 1 if i + 1 < len(found) else len(report.text)
+        heading_text = report.text[block.start : block.end]
+        title_text = heading_text if len(heading_text) <= 40 else heading_text[: len(title) + 4]
+        sections.append(
+            Section(key, title_text, block.start, end, block.page, _subitems(report, block.end + 1, end))
+        )
+    missing = tuple(k for k in SECTION_KEYS if k not in {s.key for s in sections})
+    if missing and sections:
+        names = "、".join(f"{SECTION_BY_KEY[k].numeral}、{SECTION_BY_KEY[k].canonical}" for k in missing)
+        errors.append(ReportError("missing_sections", f"缺少以下部分：{names}", "warning"))
+    return replace(report, sections=tuple(sections), missing_sections=missing, errors=report.errors + tuple(errors))
+
+
+def _infer_problems_section(report: Report, found: list[tuple[str, Block, str]]) -> tuple[str, Block, str] | None:
+    """Where the 五 heading was lost, the first problem-and-improvement sub-item after 四 opens it."""
+    after = next((b.end for k, b, _ in found if k == "s4_review_litigation"), None)
+    before = next((b.start for k, b, _ in found if k == "s6_other"), len(report.text))
+    if after is None:
+        return None
+    for block in report.blocks:
+        if after < block.start < before:
+            text = report.text[block.start : block.end]
+            match = _SUBITEM.match(text)
+            if match and _PROBLEM_SUBITEM.search(_title_of(match.group(2))):
+                return ("s5_problems", block, _title_of(match.group(2)))
+    return None

@@ -1,0 +1,376 @@
+"""Match table rows to the official template by their labels and read every cell into the schema."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from nlp.ingest.extracted import GridCell, GridRow
+from nlp.normalize import parse_cell, squash
+from nlp.report import Cell, ReportError, Tables
+from nlp.schema import (
+    TABLE2,
+    TABLE3_COLUMN_IDS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_CELL_IDS,
+    TABLE4_GROUP_IDS,
+    Table3Row,
+)
+
+_NUM_PREFIX = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[）)]|([一二三四五六七八九十]+)[、.．]|(\d{1,2})[.．、]?(?!\d))")
+_PAREN_NOTE = re.compile(r"[（(][^（()）]*[）)]$")
+_BLOCK_TITLE = re.compile(r"第[二2]十条第[（(]([一二三四五六七八九十]+)[）)]项")
+_UNIT_IN_HEADER = re.compile(r"单位[:：]?(万元|元)")
+
+
+def _split_number(label: str) -> tuple[str, str]:
+    """('3', '要求提供公开出版物') from '3.要求提供公开出版物'; Chinese numerals kept as written."""
+    match = _NUM_PREFIX.match(label)
+    if not match:
+        return "", label
+    number = next(g for g in match.groups() if g)
+    return number, label[match.end() :]
+
+
+def _similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    # A label cut short by a line break ("要求提") still names its row.
+    if len(a) >= 3 and b.startswith(a):
+        ratio = max(ratio, 0.85)
+    return ratio
+
+
+def _is_value(text: str) -> bool:
+    try:
+        parse_cell(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _split_label(row: GridRow) -> tuple[list[str], list[GridCell]]:
+    """The distinct label texts of a row and the cells that follow its last label."""
+    last = -1
+    for i, cell in enumerate(row):
+        text = squash(cell.text)
+        if text and not _is_value(text):
+            last = i
+    labels: list[str] = []
+    for cell in row[: last + 1]:
+        text = squash(cell.text)
+        if text and text not in labels:
+            labels.append(text)
+    return labels, list(row[last + 1 :])
+
+
+def _fit(values: list[GridCell], width: int) -> list[GridCell] | None:
+    """Exactly `width` value cells, dropping empty padding at either end; None when they cannot fit."""
+    if len(values) == width:
+        return values
+    if len(values) > width:
+        extra = len(values) - width
+        if not any(c.text.strip() for c in values[width:]):
+            return values[:width]
+        if not any(c.text.strip() for c in values[:extra]):
+            return values[extra:]
+    return None
+
+
+@dataclass
+class _Reader:
+    """Reads rows in order, tracking which table, table 二 block and table 三 group they belong to."""
+
+    cells: dict[tuple[str, str | None, str, str], Cell] = field(default_factory=dict)
+    errors: list[ReportError] = field(default_factory=list)
+    pages: dict[str, set[int]] = field(default_factory=dict)
+    state: str | None = None
+    # table 二
+    block: str | None = None
+    headers: dict[str, dict[int, str]] = field(default_factory=dict)
+    votes: dict[str, int] = field(default_factory=lambda: {"v2019": 0, "v2021": 0})
+    t2_rows: list[tuple[str, str, GridRow]] = field(default_factory=list)
+    # table 三
+    parent: str | None = None
+    last_t3: int = -1
+    pending_group: tuple[str, list[GridCell]] | None = None
+    t3_seen_sub_rows: bool = False
+    t3_single_other: bool = False
+
+    def add(self, table: str, block: str | None, row: str, column: str, cell: GridCell, unit: str | None = None) -> None:
+        key = (table, block, row, column)
+        if key in self.cells:
+            return
+        try:
+            value, own_unit = parse_cell(cell.text)
+        except ValueError:
+            value, own_unit = None, None
+            self.errors.append(
+                ReportError("cell_unparseable", f"单元格内容无法识别为数字：{table} {row} {column} “{cell.text.strip()}”", "warning", cell.page)
+            )
+        self.cells[key] = Cell(table, row, column, value, cell.text.strip(), block, own_unit or unit, cell.page, cell.bbox)  # type: ignore[arg-type]
+        if cell.page is not None:
+            self.pages.setdefault(table, set()).add(cell.page)
+        else:
+            self.pages.setdefault(table, set())
+
+
+_T3_ORDER: tuple[Table3Row, ...] = (
+    *TABLE3_ROWS["v2021"][:20],
+    TABLE3_ROWS["v2019"][20],
+    *TABLE3_ROWS["v2021"][20:],
+)
+_T3_BY_ID = {r.id: r for r in _T3_ORDER}
+_T3_INDEX = {r.id: i for i, r in enumerate(_T3_ORDER)}
+_T2_ROWS = {label for blocks in TABLE2.values() for b in blocks for label in b.rows}
+
+
+def _group_of(label: str) -> str | None:
+    number, core = _split_number(label)
+    for group, text in TABLE3_GROUPS.items():
+        g_number, g_core = _split_number(squash(text))
+        if _similarity(core, g_core) >= 0.75 and (not number or not g_number or number == g_number):
+            return group
+    return None
+
+
+def _match_t3_row(label: str, parent: str | None) -> tuple[Table3Row | None, float]:
+    number, core = _split_number(label)
+    core = core or label
+    best: tuple[Table3Row | None, float] = (None, 0.0)
+    for row in _T3_ORDER:
+        r_number, r_core = _split_number(squash(row.label))
+        score = max(_similarity(core, r_core), _similarity(_PAREN_NOTE.sub("", core), _PAREN_NOTE.sub("", r_core)))
+        if number and r_number:
+            score += 0.2 if number == r_number else -0.3
+        if parent is not None and row.parent not in (None, "r3_results"):
+            score += 0.15 if row.parent == parent else -0.2
+        if score > best[1]:
+            best = (row, score)
+    return best if best[1] >= 0.6 else (None, best[1])
+
+
+def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell]) -> None:
+    child_labels = []
+    for label in labels:
+        group = _group_of(label)
+        if group == "r3_results":
+            continue
+        if group is not None and group != "r3_6_other":
+            reader.parent = group
+            reader.pending_group = None
+            continue
+        child_labels.append(label)
+    has_values = any(c.text.strip() for c in values)
+    if not child_labels and labels and has_values and reader.parent in TABLE3_GROUPS:
+        # "（三）不予公开" carrying numbers on its own line: they belong to its first child, whose label
+        # text copy put on the next line.
+        reader.pending_group = (reader.parent, values)
+        return
+    row: Table3Row | None = None
+    if child_labels:
+        label = "".join(child_labels)
+        row, _ = _match_t3_row(label, reader.parent)
+        if row is None:
+            return  # a label fragment broken off the line above ("息")
+        if row.id == "r3_6_other" and not has_values and len(values) != len(TABLE3_COLUMN_IDS):
+            reader.parent = "r3_6_other"
+            return
+    elif has_values:
+        # A row of numbers whose label got lost: it is the next row of the template.
+        following = [r for r in _T3_ORDER[reader.last_t3 + 1 :] if not reader.cells.get(("table3", None, r.id, "natural"))]
+        row = following[0] if following else None
+        if row is not None and row.id == "r3_6_other" and reader.t3_seen_sub_rows:
+            row = following[1] if len(following) > 1 else None
+    if row is None:
+        return
+    if reader.pending_group and reader.pending_group[0] == row.parent and not has_values:
+        values = reader.pending_group[1]
+    reader.pending_group = None
+    if row.parent and row.parent not in ("r3_results",):
+        reader.parent = row.parent
+    if row.id in ("r3_6_1", "r3_6_2", "r3_6_3"):
+        reader.t3_seen_sub_rows = True
+    if row.id == "r3_6_other":
+        reader.t3_single_other = True
+    fitted = _fit(values, len(TABLE3_COLUMN_IDS))
+    if fitted is None:
+        reader.errors.append(
+            ReportError(
+                "table_row_misaligned",
+                f"表三“{row.label}”一行有 {len(values)} 个数据单元格，应为 {len(TABLE3_COLUMN_IDS)} 个，未读取该行",
+                "warning",
+                values[0].page if values else None,
+            )
+        )
+        return
+    reader.last_t3 = max(reader.last_t3, _T3_INDEX[row.id])
+    for column, cell in zip(TABLE3_COLUMN_IDS, fitted, strict=True):
+        reader.add("table3", None, row.id, column, cell)
+
+
+def _read_table4_row(reader: _Reader, values: list[GridCell]) -> bool:
+    fitted = _fit(values, len(TABLE4_GROUP_IDS) * len(TABLE4_CELL_IDS))
+    if fitted is None or not any(c.text.strip() for c in fitted):
+        return False
+    for i, cell in enumerate(fitted):
+        group = TABLE4_GROUP_IDS[i // len(TABLE4_CELL_IDS)]
+        reader.add("table4", None, group, TABLE4_CELL_IDS[i % len(TABLE4_CELL_IDS)], cell)
+    return True
+
+
+def _t2_header(reader: _Reader, row: GridRow) -> None:
+    block = reader.block or "art20_1"
+    mapping: dict[int, str] = {}
+    seen: set[str] = set()
+    for i, cell in enumerate(row):
+        text = squash(cell.text)
+        if not text or text == "信息内容":
+            continue
+        best, score, version = None, 0.0, None
+        for template, blocks in TABLE2.items():
+            for spec in blocks:
+                if spec.id != block:
+                    continue
+                for column in spec.columns:
+                    s = _similarity(_PAREN_NOTE.sub("", text), _PAREN_NOTE.sub("", squash(column)))
+                    if s > score:
+                        best, score, version = column, s, template
+        if best and score >= 0.6 and best not in seen:
+            seen.add(best)
+            mapping[i] = text
+            if version and not any(best in spec.columns for spec in TABLE2["v2021" if version == "v2019" else "v2019"]):
+                reader.votes[version] += 1
+    reader.headers[block] = mapping
+
+
+def _t2_block_for(label: str, current: str | None) -> tuple[str, str] | None:
+    """(block id, matched row label) for a table 二 row label, preferring the current block."""
+    candidates = []
+    for blocks in TABLE2.values():
+        for spec in blocks:
+            for row in spec.rows:
+                score = _similarity(label, row) + (0.1 if spec.id == current else 0)
+                candidates.append((score, spec.id, row))
+    score, block, row = max(candidates)
+    return (block, row) if score >= 0.75 else None
+
+
+def _finish_table2(reader: _Reader, template: str) -> None:
+    specs = {spec.id: spec for spec in TABLE2[template]}
+    for block_id, label, row in reader.t2_rows:
+        values = _split_label(row)[1]
+        spec = specs.get(block_id)
+        if spec is None:
+            reader.errors.append(
+                ReportError("table2_block_unexpected", f"表二出现模板 {template} 之外的项目：{label}", "warning", values[0].page if values else None)
+            )
+            continue
+        row_label = max(spec.rows, key=lambda r: _similarity(label, r))
+        header = reader.headers.get(block_id, {})
+        columns: list[tuple[str, GridCell, str | None]] = []
+        if header:
+            for index, text in sorted(header.items()):
+                column = max(spec.columns, key=lambda c: _similarity(_PAREN_NOTE.sub("", text), _PAREN_NOTE.sub("", squash(c))))
+                unit = _UNIT_IN_HEADER.search(text)
+                if index < len(row) and column not in [c for c, _, _ in columns]:
+                    columns.append((column, row[index], unit.group(1) if unit else None))
+        else:
+            start = next(i for i, c in enumerate(values) if not c.text.strip() or _is_value(squash(c.text)))
+            for column, cell in zip(spec.columns, values[start:], strict=False):
+                unit = _UNIT_IN_HEADER.search(column)
+                columns.append((column, cell, unit.group(1) if unit else None))
+        for column, cell, unit in columns:
+            reader.add("table2", block_id, row_label, column, cell, unit)
+
+
+def _table2_template(reader: _Reader, t3_template: str | None) -> str:
+    if reader.votes["v2021"] != reader.votes["v2019"]:
+        return max(reader.votes, key=lambda k: reader.votes[k])
+    blocks = {b for b, _, _ in reader.t2_rows}
+    if "art20_9" in blocks:
+        return "v2019"
+    return t3_template or "v2021"
+
+
+def rows_to_tables(rows: tuple[GridRow, ...]) -> tuple[Tables, str | None, tuple[ReportError, ...]]:
+    """Read every table row of a document into the official schema: (tables, template, warnings)."""
+    reader = _Reader()
+    for row in rows:
+        labels, values = _split_label(row)
+        joined = "".join(labels)
+        title = _BLOCK_TITLE.search(joined)
+        if title:
+            reader.state = "table2"
+            reader.block = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "art20_8", "九": "art20_9"}.get(title.group(1))
+            if "信息内容" not in joined:
+                continue
+        if "信息内容" in joined or (reader.state == "table2" and labels and not any(c.text.strip() for c in values) and any(
+            _similarity(squash(lab), c) >= 0.6 for lab in labels for bl in TABLE2.values() for s in bl for c in s.columns
+        )):
+            reader.state = "table2"
+            _t2_header(reader, row)
+            continue
+        if "勾稽" in joined or "申请人情况" in joined or ("自然人" in joined and "商业企业" in joined):
+            reader.state = "table3"
+            continue
+        if "行政复议" in joined and ("行政诉讼" in joined or len(row) >= 5) and not any(c.text.strip() for c in values):
+            reader.state = "table4"
+            continue
+        if reader.state == "table4" and not labels and _read_table4_row(reader, values):
+            reader.state = None
+            continue
+        if labels and reader.state in (None, "table2"):
+            match = _t2_block_for(joined, reader.block) if joined in _T2_ROWS or len(joined) <= 12 else None
+            if match is not None and any(c.text.strip() for c in values):
+                reader.state = "table2"
+                reader.block = match[0]
+                reader.t2_rows.append((match[0], joined, row))
+                continue
+        if reader.state == "table3" or (labels and _match_t3_row("".join(labels), None)[0] is not None and reader.state != "table4"):
+            reader.state = "table3"
+            _read_table3_row(reader, labels, values)
+    if reader.t3_seen_sub_rows and reader.t3_single_other:
+        # A blank single 其他处理 row followed by its three v2021 sub-rows was only the group's label.
+        other = [k for k in reader.cells if k[2] == "r3_6_other"]
+        if all(reader.cells[k].value is None for k in other):
+            for key in other:
+                del reader.cells[key]
+            reader.t3_single_other = False
+    t3_template = None
+    if reader.t3_seen_sub_rows:
+        t3_template = "v2021"
+    elif reader.t3_single_other:
+        t3_template = "v2019"
+    template: str | None = None
+    if reader.t2_rows:
+        template = _table2_template(reader, t3_template)
+        _finish_table2(reader, template)
+    elif t3_template:
+        template = t3_template
+    errors = reader.errors
+    if template == "v2021" and reader.t3_single_other:
+        errors.append(
+            ReportError("table3_legacy_other_row", "表三“（六）其他处理”沿用 2019 年试行格式的单行，未按 2021 年格式拆分为三项", "warning")
+        )
+    found = tuple(t for t in ("table2", "table3", "table4") if t in reader.pages)
+    pages = tuple((t, tuple(sorted(reader.pages[t]))) for t in found)
+    cells = sorted(reader.cells.values(), key=lambda c: _reading_order(c, template))
+    return Tables(tuple(cells), found, pages), template, tuple(errors)
+
+
+def _reading_order(cell: Cell, template: str | None) -> tuple[int, int, int, int]:
+    """Template order: table, block, row, column."""
+    if cell.table == "table2":
+        specs = TABLE2[template or "v2021"]
+        index = next((i for i, spec in enumerate(specs) if spec.id == cell.block), 0)
+        spec = specs[index]
+        row = spec.rows.index(cell.row) if cell.row in spec.rows else 0
+        column = spec.columns.index(cell.column) if cell.column in spec.columns else 0
+        return (0, index, row, column)
+    if cell.table == "table3":
+        return (1, 0, _T3_INDEX[cell.row], TABLE3_COLUMN_IDS.index(cell.column))
+    return (2, 0, TABLE4_GROUP_IDS.index(cell.row), TABLE4_CELL_IDS.index(cell.column))

@@ -1,0 +1,105 @@
+"""Readable terminal views of a Report: metadata, problems, sections and the three tables."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from nlp.report import NA, CellValue, Report
+from nlp.schema import SECTION_BY_KEY, TABLE2, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_CELLS, TABLE4_GROUPS
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _show(value: CellValue) -> str:
+    if value is None:
+        return "[dim]（空）[/dim]"
+    if value == NA:
+        return "[dim]不适用[/dim]"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def render_report(report: Report, console: Console) -> None:
+    """Print a report the way a reviewer reads it."""
+    meta = report.meta
+    status = "[green]已读取[/green]" if report.status == "ok" else "[bold red]读取失败[/bold red]"
+    console.print(f"[bold]{meta.title or report.source.path}[/bold]  {status}")
+    console.print(
+        f"发布机关：{meta.agency or '—'}  地区：{meta.region or '—'}  层级：{meta.level or '—'}  "
+        f"年度：{meta.year or '—'}  表格格式：{meta.template or '—'}（应为 {meta.template_expected or '—'}）"
+    )
+    if meta.period:
+        console.print(f"统计期限：{meta.period[0]} 至 {meta.period[1]}")
+    console.print(f"来源：{report.source.path}（{report.source.format}，{report.source.pages or '—'} 页）")
+    for error in report.errors:
+        style = _SEVERITY_STYLE.get(error.severity, "")
+        page = f"（第 {error.page} 页）" if error.page else ""
+        console.print(f"[{style}]{error.severity}[/{style}] {error.code}: {error.message}{page}")
+    if report.status == "failed":
+        return
+    sections = Table(title="报告结构", show_lines=False)
+    for header in ("部分", "标题", "页", "字数", "小标题"):
+        sections.add_column(header)
+    for section in report.sections:
+        spec = SECTION_BY_KEY[section.key]
+        items = "、".join(i.label for i in section.items)
+        sections.add_row(spec.numeral, section.title, str(section.page or ""), str(section.end - section.start), items)
+    for key in report.missing_sections:
+        spec = SECTION_BY_KEY[key]
+        sections.add_row(spec.numeral, f"[red]缺失：{spec.canonical}[/red]", "", "", "")
+    console.print(sections)
+    _render_table2(report, console)
+    _render_table3(report, console)
+    _render_table4(report, console)
+
+
+def _render_table2(report: Report, console: Console) -> None:
+    if "table2" not in report.tables.found:
+        console.print("[yellow]未找到表二（主动公开政府信息情况）[/yellow]")
+        return
+    table = Table(title="二、主动公开政府信息情况")
+    table.add_column("项目")
+    table.add_column("信息内容")
+    table.add_column("数据")
+    for spec in TABLE2[report.meta.template or "v2021"]:
+        for row in spec.rows:
+            values = []
+            for column in spec.columns:
+                cell = report.tables.get("table2", row, column, spec.id)
+                shown = _show(cell.value) if cell else "[red]未找到[/red]"
+                unit = cell.unit if cell and cell.unit else ""
+                values.append(f"{column}：{shown}{unit}")
+            table.add_row(f"第二十条第（{spec.item}）项", row, "；".join(values))
+    console.print(table)
+
+
+def _render_table3(report: Report, console: Console) -> None:
+    if "table3" not in report.tables.found:
+        console.print("[yellow]未找到表三（收到和处理政府信息公开申请情况）[/yellow]")
+        return
+    table = Table(title="三、收到和处理政府信息公开申请情况")
+    table.add_column("项目")
+    for _, label in TABLE3_COLUMNS:
+        table.add_column(label, justify="right")
+    present = {c.row for c in report.tables.of("table3")}
+    # Show the rows the report actually has when it mixes templates (a single 其他处理 row in v2021).
+    layout = "v2019" if "r3_6_other" in present else "v2021"
+    for row in TABLE3_ROWS[layout]:
+        cells = [report.tables.get("table3", row.id, column) for column, _ in TABLE3_COLUMNS]
+        shown = [_show(c.value) if c else "[red]—[/red]" for c in cells]
+        table.add_row(row.label[:16], *shown)
+    console.print(table)
+
+
+def _render_table4(report: Report, console: Console) -> None:
+    if "table4" not in report.tables.found:
+        console.print("[yellow]未找到表四（行政复议、行政诉讼情况）[/yellow]")
+        return
+    table = Table(title="四、政府信息公开行政复议、行政诉讼情况")
+    table.add_column("")
+    for _, label in TABLE4_CELLS:
+        table.add_column(label, justify="right")
+    for group, label in TABLE4_GROUPS:
+        cells = [report.tables.get("table4", group, cell) for cell, _ in TABLE4_CELLS]
+        table.add_row(label, *[_show(c.value) if c else "[red]—[/red]" for c in cells])
+    console.print(table)

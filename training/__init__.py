@@ -1,0 +1,1 @@
+"""Weak labels, annotation datasets, pretraining, fine-tuning and model evaluation."""
