@@ -16,7 +16,7 @@ _CELL_FOLD = str.maketrans(_FULLWIDTH | {"\u3000": " ", "\xa0": " ", "，": ",",
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】…—·「」『』"
 _SPACE_BETWEEN = re.compile(
-    rf"(?<=[{CJK}{CJK_PUNCT}0-9%])[ \t]+(?=[{CJK}{CJK_PUNCT}])|(?<=[{CJK}{CJK_PUNCT}])[ \t]+(?=[0-9])"
+    rf"(?<=[{CJK}0-9%])[ \t]+(?=[{CJK}])|(?<=[{CJK}])[ \t]+(?=[0-9])|(?<=[{CJK_PUNCT}])[ \t]+|[ \t]+(?=[{CJK_PUNCT}])"
 )
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"

@@ -98,10 +98,8 @@ def _check_kind(report: Report) -> Report:
                 f"{meta.year} 年度报告早于 2019 年统一格式（国办公开办函〔2019〕60号），不适用现行模板的表格和检查",
             )
         )
-    for table, name in (("table2", "二、主动公开政府信息情况"), ("table3", "三、收到和处理政府信息公开申请情况"),
-                        ("table4", "四、行政复议、行政诉讼情况")):
-        if table not in report.tables.found:
-            errors.append(ReportError("missing_table", f"未找到“{name}”统计表", "warning"))
+    elif meta.year is None or meta.year >= 2019:
+        errors += _missing_tables(report)
     if meta.template and meta.template_expected and meta.template != meta.template_expected:
         errors.append(
             ReportError(
@@ -111,6 +109,19 @@ def _check_kind(report: Report) -> Report:
             )
         )
     return replace(report, errors=report.errors + tuple(errors))
+
+
+def _missing_tables(report: Report) -> list[ReportError]:
+    names = (
+        ("table2", "二、主动公开政府信息情况"),
+        ("table3", "三、收到和处理政府信息公开申请情况"),
+        ("table4", "四、行政复议、行政诉讼情况"),
+    )
+    return [
+        ReportError("missing_table", f"未找到“{name}”统计表", "warning")
+        for table, name in names
+        if table not in report.tables.found
+    ]
 
 
 def parse_file(path: str | Path, settings: ParseSettings | None = None) -> Report:

@@ -1,4 +1,4 @@
-"""Split narrative sections into sentences: on 。！？； and on enumerations such as 一是…二是…"""
+"""Split narrative sections into sentences: on 。！？； and on enumerations (一是…二是…, 1. 2.)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from dataclasses import replace
 
 from nlp.report import Report, Sentence
 
+# Closing quotes/brackets stay with the sentence they close.
 _END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
-_ENUM = re.compile(r"(?<=[，,：:])(?=[一二三四五六七八九十]是)")
+# An enumeration item starts a new sentence only after a clause break, so "第一是" or
+# "99.25" inside a clause never splits: 一是/二是, 1. 2. 1、 (1) （1） ①.
+_ENUM = re.compile(
+    r"(?<=[，,：:、])\s*(?=(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,是]"
+    r"|[1-9][0-9]?[.．、](?![0-9])|[（(][1-9一二三四五六七八九十][)）]|[①-⑳]))"
+)
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -16,9 +22,9 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for line_match in re.finditer(r"[^\n]+", text):
         line, base = line_match.group(), line_match.start()
-        cuts = sorted({m.end() for m in _END.finditer(line)} | {m.start() for m in _ENUM.finditer(line)} | {len(line)})
+        cuts = {m.end() for m in _END.finditer(line)} | {m.start() for m in _ENUM.finditer(line)} | {len(line)}
         start = 0
-        for cut in cuts:
+        for cut in sorted(cuts):
             piece = line[start:cut]
             lead = len(piece) - len(piece.lstrip())
             if piece.strip():

@@ -10,8 +10,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
 from nlp.ingest.rows import is_table_row
@@ -29,7 +28,9 @@ class LayoutParams:
     char_margin: float = 4.0
     line_margin: float = 0.3
     word_margin: float = 0.5
-    boxes_flow: float | None = 0.5
+    # None: keep lines in reading order without pdfminer's costly hierarchical box grouping, which a
+    # single-column report does not need.
+    boxes_flow: float | None = None
 
 
 @dataclass(frozen=True)
@@ -132,27 +133,27 @@ def _lines_to_paragraphs(lines: list[_Line], left: float, right: float) -> list[
     return paragraphs
 
 
+def _open_error(exc: Exception) -> Extracted:
+    """Name why a PDF could not be opened; pdfplumber wraps pdfminer's errors in PdfminerException."""
+    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(inner).lower():
+        return _failed("encrypted", "PDF 已加密，需要密码才能读取 (the PDF is encrypted)")
+    return _failed("unreadable", f"PDF 文件已损坏或不完整，无法读取 (corrupt or truncated PDF: {type(inner).__name__}: {inner})")
+
+
 def read_pdf(data: bytes, settings: PdfSettings | None = None) -> Extracted:
     """Read a PDF's text lines, tables and furniture; failures come back as errors, never raised."""
     settings = settings or PdfSettings()
     try:
         pdf = pdfplumber.open(io.BytesIO(data), laparams=asdict(settings.layout))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        return _failed("encrypted", "PDF 已加密，需要密码才能读取 (the PDF is encrypted)")
-    except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
-        return _failed("unreadable", f"PDF 文件已损坏或不完整，无法读取 (corrupt or truncated PDF: {exc})")
-    except Exception as exc:
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            return _failed("encrypted", "PDF 已加密，需要密码才能读取 (the PDF is encrypted)")
-        return _failed("unreadable", f"PDF 无法读取 (cannot open PDF: {type(exc).__name__}: {exc})")
+    except Exception as exc:  # any parser failure means this document cannot be read
+        return _open_error(exc)
     with pdf:
         try:
             return _read_pages(pdf, settings)
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            return _failed("encrypted", "PDF 已加密，需要密码才能读取 (the PDF is encrypted)")
         except Exception as exc:
             log.warning("PDF read failed: %s", exc)
-            return _failed("unreadable", f"PDF 文件已损坏或不完整 (PDF broken mid-way: {type(exc).__name__}: {exc})")
+            return _open_error(exc)
 
 
 def _failed(code: str, message: str) -> Extracted:

@@ -11,6 +11,7 @@ from nlp.report import Furniture
 
 _RULE_LINE = re.compile(r"^[\s|:\-—=+\t]*$")  # markdown separators and "---\t---" debris
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_TERMINAL = tuple("。！？；：!?;:”）)")
 
 
 def _split_row(line: str) -> list[str] | None:
@@ -23,33 +24,45 @@ def _split_row(line: str) -> list[str] | None:
     return None
 
 
+def _wrap_width(lines: list[str]) -> int:
+    """The line length at which the source wrapped prose (the 80th percentile of prose line lengths)."""
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip() and "\t" not in ln and "|" not in ln)
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
 def read_text(text: str) -> Extracted:
-    """Split lines into prose paragraphs and table rows; blank lines end a paragraph, but a paragraph
-    that stops mid-sentence is marked as continuing so that page-width breaks are re-joined."""
+    """Split lines into prose paragraphs and table rows. A line carries on the previous one only when
+    that one filled the wrap width and stopped mid-sentence: this re-joins lines (and blank-line page
+    breaks) that the page width cut, without gluing a title to the paragraph under it."""
+    lines = [raw.replace("\ufeff", "") for raw in text.splitlines()]
+    width = _wrap_width(lines)
     paragraphs: list[Paragraph] = []
     rows: list[GridRow] = []
     furniture: list[Furniture] = []
-    title = None
     current: list[str] = []
-    after_gap = False
+    last_prose = ""
+    gap = False
 
     def flush() -> None:
-        nonlocal after_gap
         if current:
-            paragraphs.append(Paragraph("\n".join(current), continues=after_gap))
+            paragraphs.append(Paragraph("\n".join(current), continues=gap))
             current.clear()
-        after_gap = False
 
-    for raw in text.splitlines():
-        line = raw.replace("\ufeff", "")
+    def wrapped(previous: str) -> bool:
+        previous = previous.strip()
+        return bool(previous) and len(previous) >= 0.85 * width and not previous.endswith(_TERMINAL)
+
+    for line in lines:
         if not line.strip():
+            gap = gap or bool(current)
             flush()
-            after_gap = True
             continue
         if is_page_furniture(line):
             furniture.append(Furniture(line.strip()))
             continue
         cells = _split_row(line)
+        if cells is None and is_table_row((GridCell(line.strip()),)):
+            cells = [line.strip()]
         if cells is not None:
             if _RULE_LINE.match(line):
                 continue
@@ -58,22 +71,23 @@ def read_text(text: str) -> Extracted:
             # its label survived ("1. 属于国家秘密" followed by empty fields).
             if len(cells) >= 3 or is_table_row(row):
                 flush()
+                gap, last_prose = False, ""
                 rows.append(row)
                 continue
             line = next((c for c in cells if c), "")
-        heading = bool(_MD_HEADING.match(line))
-        if heading:
+        if _MD_HEADING.match(line):
             flush()
-            line = _MD_HEADING.sub("", line)
-            paragraphs.append(Paragraph(line.strip(), heading=True))
-            title = title or line.strip()
+            paragraphs.append(Paragraph(_MD_HEADING.sub("", line).strip(), heading=True))
+            gap, last_prose = False, ""
             continue
-        if current and not after_gap:
+        if current and wrapped(last_prose):
             current.append(line)
         else:
-            gap = after_gap
+            carry = gap and wrapped(last_prose)
             flush()
-            after_gap = gap
+            gap = carry
             current.append(line)
+        gap = gap if len(current) == 1 else False
+        last_prose = line
     flush()
     return Extracted("text", 0, tuple(paragraphs), tuple(rows), tuple(furniture))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 
 from nlp.ingest.extracted import GridCell, GridRow
 from nlp.normalize import parse_cell, squash
@@ -34,6 +35,7 @@ def _split_number(label: str) -> tuple[str, str]:
     return number, label[match.end() :]
 
 
+@cache
 def _similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
@@ -44,6 +46,7 @@ def _similarity(a: str, b: str) -> float:
     return ratio
 
 
+@cache
 def _is_value(text: str) -> bool:
     try:
         parse_cell(text)
@@ -129,9 +132,13 @@ _T2_ROWS = {label for blocks in TABLE2.values() for b in blocks for label in b.r
 
 
 def _group_of(label: str) -> str | None:
+    """The table 三 group a label names; a short label with the group's numeral is enough, because
+    narrow PDF cells cut group labels apart ("（四）无" / "法提供", "三、本" / "年度办理结果")."""
     number, core = _split_number(label)
     for group, text in TABLE3_GROUPS.items():
         g_number, g_core = _split_number(squash(text))
+        if number and number == g_number and g_core.startswith(core[:2]):
+            return group
         if _similarity(core, g_core) >= 0.75 and (not number or not g_number or number == g_number):
             return group
     return None
@@ -155,11 +162,13 @@ def _match_t3_row(label: str, parent: str | None) -> tuple[Table3Row | None, flo
 
 def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell]) -> None:
     child_labels = []
-    for label in labels:
-        group = _group_of(label)
+    groups = [_group_of(label) for label in labels]
+    for label, group in zip(labels, groups, strict=True):
         if group == "r3_results":
             continue
-        if group is not None and group != "r3_6_other":
+        # （六）其他处理 is a data row in v2019 and a group in v2021: a group when a child shares its line.
+        single_other = group == "r3_6_other" and all(g is not None for g in groups)
+        if group is not None and not single_other:
             reader.parent = group
             reader.pending_group = None
             continue

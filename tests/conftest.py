@@ -1,0 +1,22 @@
+"""Shared test helpers: where the real corpus and the fixtures live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures" / "reports"
+# Golden files are rewritten only when this is set, and never in CI (tests/test_golden_flag.py).
+REGEN_GOLDEN = os.environ.get("NIANBAO_REGEN_GOLDEN") == "1"
+
+
+def corpus_file(relative: str) -> Path:
+    """A file of the real corpus; skips the test cleanly on a machine without ../shared."""
+    path = CORPUS / relative
+    if not path.exists():
+        pytest.skip(f"real corpus not available: {path}")
+    return path

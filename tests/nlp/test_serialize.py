@@ -1,0 +1,68 @@
+"""JSON round-trip: to JSON and back gives an equal Report."""
+
+from __future__ import annotations
+
+import json
+
+from nlp.pipeline import parse_file
+from nlp.report import (
+    Block,
+    Cell,
+    Finding,
+    Meta,
+    Report,
+    Scorecard,
+    Section,
+    Sentence,
+    Source,
+    SubItem,
+    Tables,
+)
+from nlp.serialize import report_from_json, report_to_dict, report_to_json
+from tests.conftest import FIXTURES
+
+
+def _hand_built() -> Report:
+    text = "一、总体情况\n全年收到申请21件。"
+    return Report(
+        source=Source("a.txt", "text", "ab" * 32, 1, 30),
+        text=text,
+        blocks=(Block("heading", 0, 6, 1, (1.0, 2.0, 3.0, 4.0), "一、总体情况"), Block("paragraph", 7, len(text))),
+        meta=Meta(title="t", year=2023, template="v2021", template_expected="v2021", period=("2023-01-01", "2023-12-31")),
+        sections=(Section("s1_overall", "一、总体情况", 0, len(text), 1, (SubItem("（一）", "x", 7, 10),)),),
+        tables=Tables(
+            (
+                Cell("table3", "r1_new", "total", 21, "21", None, None, 3, (1.0, 2.0, 3.0, 4.0)),
+                Cell("table3", "r1_new", "natural", None, ""),
+                Cell("table3", "r2_carry_in", "total", "NA", "/"),
+                Cell("table2", "行政事业性收费", "本年收费金额（单位：万元）", 7730.28, "7730.28", "art20_8", "万元"),
+            ),
+            ("table2", "table3"),
+            (("table2", (2,)), ("table3", (3,))),
+        ),
+        sentences=(Sentence(7, len(text), "s1_overall", "other", 0.9, "m1"),),
+        findings=(Finding("T3-R1", "error", False, "m", {"left": 1, "cells": [{"row": "r1_new"}]}),),
+        score=Scorecard(81.5, {"accuracy": 30.0}, "2021.1"),
+    )
+
+
+def test_hand_built_report_round_trips() -> None:
+    report = _hand_built()
+    assert report_from_json(report_to_json(report)) == report
+
+
+def test_contract_shape() -> None:
+    data = report_to_dict(_hand_built())
+    assert data["tables"]["table3"]["r1_new"] == {"total": 21, "natural": None}
+    assert data["tables"]["table3"]["r2_carry_in"]["total"] == "NA"
+    assert data["tables"]["table2"]["art20_8"]["行政事业性收费"]["本年收费金额（单位：万元）"] == 7730.28
+    assert data["sentences"][0]["text"] == "全年收到申请21件。"
+    assert data["score"] == {"total": 81.5, "dimensions": {"accuracy": 30.0}, "rubric": "2021.1"}
+    assert set(data) >= {"source", "status", "errors", "meta", "sections", "tables", "sentences", "findings", "score"}
+
+
+def test_parsed_fixture_round_trips() -> None:
+    report = parse_file(FIXTURES / "v2021-complete.html")
+    text = report_to_json(report)
+    assert report_from_json(text) == report
+    assert json.loads(text)["meta"]["template"] == "v2021"
