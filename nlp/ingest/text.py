@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.ingest.assemble import HEADING_MARK
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
 from nlp.ingest.rows import is_table_row
 from nlp.normalize import is_page_furniture
@@ -80,10 +81,11 @@ def read_text(text: str) -> Extracted:
             paragraphs.append(Paragraph(_MD_HEADING.sub("", line).strip(), heading=True))
             gap, last_prose = False, ""
             continue
-        if current and wrapped(last_prose):
+        starts_item = bool(HEADING_MARK.match(line))
+        if current and wrapped(last_prose) and not starts_item:
             current.append(line)
         else:
-            carry = gap and wrapped(last_prose)
+            carry = gap and wrapped(last_prose) and not starts_item
             flush()
             gap = carry
             current.append(line)

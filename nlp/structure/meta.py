@@ -8,6 +8,7 @@ from dataclasses import replace
 from nlp.report import Meta, Report
 
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
+_NAME = re.compile(r"[\u4e00-\u9fff（）()]+")
 _TITLE_WORDS = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告")
 _PERIOD = re.compile(
     r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起\s*)?(?:至|到|—|-|～|~)\s*"
@@ -25,15 +26,18 @@ def _iso(year: str | int, month: str, day: str) -> str:
 
 
 def find_title(report: Report, container_title: str | None) -> str | None:
-    """The report title: the first lines up to the one naming the annual report, or the container's title."""
-    lines = []
-    for block in report.blocks[:6]:
+    """The report title: the early line naming the annual report, with the issuing body's name when
+    the layout put it on the line above ("淮安市人民政府" / "2024年政府信息公开工作年度报告")."""
+    previous = ""
+    for block in report.blocks[:8]:
         text = report.text[block.start : block.end]
         if len(text) > 60:
             break
-        lines.append(text)
         if _TITLE_WORDS.search(text):
-            return "".join(lines) if len(lines) <= 3 else text
+            if previous and not _YEAR_TITLE.match(previous) and _YEAR_TITLE.match(text):
+                return previous + text
+            return text
+        previous = text if len(text) <= 20 and _NAME.fullmatch(text) else ""
     if container_title and _TITLE_WORDS.search(container_title):
         return container_title.strip()
     return None

@@ -1,0 +1,38 @@
+"""`nianbao parse`: the JSON contract and the readable view."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from service.cli import app
+from tests.conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def test_parse_json_contract() -> None:
+    result = runner.invoke(app, ["parse", str(FIXTURES / "v2021-complete.pdf"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["status"] == "ok"
+    assert data["source"]["format"] == "pdf" and len(data["source"]["sha256"]) == 64
+    assert data["meta"]["template"] == "v2021"
+    assert data["sections"][0]["key"] == "s1_overall"
+    expected = json.loads((FIXTURES / "v2021-complete.expected.json").read_text(encoding="utf-8"))
+    assert data["tables"]["table3"] == expected["table3"]
+    assert all(s["text"] for s in data["sentences"])
+
+
+def test_parse_readable_view_shows_the_tables() -> None:
+    result = runner.invoke(app, ["parse", str(FIXTURES / "v2019-complete.html")])
+    assert result.exit_code == 0, result.output
+    for heading in ("报告结构", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议"):
+        assert heading in result.stdout
+
+
+def test_failed_document_exits_2_with_the_reason() -> None:
+    result = runner.invoke(app, ["parse", str(FIXTURES / "scanned.pdf"), "--format", "json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["errors"][0]["code"] == "no_text_layer"
