@@ -37,11 +37,16 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
     return min(times)
 
 
+def _readable_pdf(path: Path) -> bool:
+    report = parse_file(path)
+    return report.status == "ok" and report.source.format == "pdf"
+
+
 def default_pdfs() -> list[Path]:
     found = []
     for folder in DEFAULT_DIRS:
         if folder.exists():
-            found += sorted(p for p in folder.glob("*.pdf") if parse_file(p).status == "ok")
+            found += sorted(p for p in folder.glob("*.pdf") if _readable_pdf(p))
     return found
 
 
