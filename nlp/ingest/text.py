@@ -13,6 +13,7 @@ from nlp.report import Furniture
 _RULE_LINE = re.compile(r"^[\s|:\-—=+\t]*$")  # markdown separators and "---\t---" debris
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _TERMINAL = tuple("。！？；：!?;:”）)")
+_MIN_PROSE = 40  # longer than any title or heading line
 
 
 def _split_row(line: str) -> list[str] | None:
@@ -41,22 +42,26 @@ def read_text(text: str) -> Extracted:
     rows: list[GridRow] = []
     furniture: list[Furniture] = []
     current: list[str] = []
+    continues = False  # whether the paragraph being built carries on the one before a blank line
     last_prose = ""
-    gap = False
+    after_blank = False
 
     def flush() -> None:
         if current:
-            paragraphs.append(Paragraph("\n".join(current), continues=gap))
+            paragraphs.append(Paragraph("\n".join(current), continues=continues))
             current.clear()
 
     def wrapped(previous: str) -> bool:
         previous = previous.strip()
         return bool(previous) and len(previous) >= 0.85 * width and not previous.endswith(_TERMINAL)
 
+    def cut_mid_sentence(previous: str) -> bool:
+        previous = previous.strip()
+        return len(previous) >= _MIN_PROSE and not previous.endswith(_TERMINAL)
+
     for line in lines:
         if not line.strip():
-            gap = gap or bool(current)
-            flush()
+            after_blank = True
             continue
         if is_page_furniture(line):
             furniture.append(Furniture(line.strip()))
@@ -72,24 +77,23 @@ def read_text(text: str) -> Extracted:
             # its label survived ("1. 属于国家秘密" followed by empty fields).
             if len(cells) >= 3 or is_table_row(row):
                 flush()
-                gap, last_prose = False, ""
+                last_prose, after_blank = "", False
                 rows.append(row)
                 continue
             line = next((c for c in cells if c), "")
         if _MD_HEADING.match(line):
             flush()
             paragraphs.append(Paragraph(_MD_HEADING.sub("", line).strip(), heading=True))
-            gap, last_prose = False, ""
+            last_prose, after_blank = "", False
             continue
         starts_item = bool(HEADING_MARK.match(line))
-        if current and wrapped(last_prose) and not starts_item:
-            current.append(line)
-        else:
-            carry = gap and wrapped(last_prose) and not starts_item
+        carries_on = wrapped(last_prose) and not starts_item
+        if not (current and carries_on and not after_blank):
             flush()
-            gap = carry
-            current.append(line)
-        gap = gap if len(current) == 1 else False
-        last_prose = line
+            # Across a blank line (a page break in copied text) a long prose line that stopped
+            # mid-sentence carries on, even when it is shorter than the wrap width.
+            continues = after_blank and not starts_item and cut_mid_sentence(last_prose)
+        current.append(line)
+        last_prose, after_blank = line, False
     flush()
     return Extracted("text", 0, tuple(paragraphs), tuple(rows), tuple(furniture))

@@ -13,6 +13,7 @@ from nlp.report import Cell, ReportError, Tables
 from nlp.schema import (
     TABLE2,
     TABLE3_COLUMN_IDS,
+    TABLE3_COLUMNS,
     TABLE3_GROUPS,
     TABLE3_ROWS,
     TABLE4_CELL_IDS,
@@ -102,6 +103,8 @@ class _Reader:
     pending_group: tuple[str, list[GridCell]] | None = None
     t3_seen_sub_rows: bool = False
     t3_single_other: bool = False
+    t3_columns: tuple[str, ...] = TABLE3_COLUMN_IDS  # data columns in the order the report prints them
+    t3_header_cells: dict[str, int] = field(default_factory=dict)
 
     def add(self, table: str, block: str | None, row: str, column: str, cell: GridCell, unit: str | None = None) -> None:
         key = (table, block, row, column)
@@ -217,8 +220,30 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
         )
         return
     reader.last_t3 = max(reader.last_t3, _T3_INDEX[row.id])
-    for column, cell in zip(TABLE3_COLUMN_IDS, fitted, strict=True):
+    for column, cell in zip(reader.t3_columns, fitted, strict=True):
         reader.add("table3", None, row.id, column, cell)
+
+
+_T3_HEADER_LABELS = {squash(label): column for column, label in TABLE3_COLUMNS} | {"社会组织": "nonprofit"}
+
+
+def _t3_header(reader: _Reader, row: GridRow) -> None:
+    """Learn the order of table 三's data columns from its header rows, so a report that prints them in
+    another order still fills the right cells."""
+    for index, cell in enumerate(row):
+        column = _T3_HEADER_LABELS.get(squash(cell.text))
+        if column and column not in reader.t3_header_cells:
+            reader.t3_header_cells[column] = index
+    positions = set(reader.t3_header_cells.values())
+    # Only a header laid out on the same grid as the data (distinct positions) can reorder columns;
+    # text copies drop the leading empty cells of header lines.
+    if len(reader.t3_header_cells) == len(TABLE3_COLUMN_IDS) == len(positions):
+        order = tuple(sorted(reader.t3_header_cells, key=lambda c: reader.t3_header_cells[c]))
+        if order != TABLE3_COLUMN_IDS:
+            reader.errors.append(
+                ReportError("table3_columns_reordered", "表三申请人列的顺序与模板不同，已按表头对应读取", "warning", row[0].page)
+            )
+        reader.t3_columns = order
 
 
 def _read_table4_row(reader: _Reader, values: list[GridCell]) -> bool:
@@ -323,8 +348,9 @@ def rows_to_tables(rows: tuple[GridRow, ...]) -> tuple[Tables, str | None, tuple
             reader.state = "table2"
             _t2_header(reader, row)
             continue
-        if "勾稽" in joined or "申请人情况" in joined or ("自然人" in joined and "商业企业" in joined):
+        if "勾稽" in joined or "申请人情况" in joined or "自然人" in labels or "商业企业" in labels:
             reader.state = "table3"
+            _t3_header(reader, row)
             continue
         if "行政复议" in joined and ("行政诉讼" in joined or len(row) >= 5) and not any(c.text.strip() for c in values):
             reader.state = "table4"

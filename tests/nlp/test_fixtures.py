@@ -144,3 +144,18 @@ def test_a_200_page_pdf_is_read(tmp_path: Path) -> None:
     assert report.status == "ok"
     assert report.source.pages == 200
     assert report.tables.to_contract()["table4"] == expected("v2021-complete.pdf")["table4"]
+
+
+def test_table3_columns_printed_in_another_order_are_mapped_by_header() -> None:
+    header = "\t".join(["项目", "", "自然人", "商业企业", "科研机构", "法律服务机构", "社会公益组织", "其他", "总计"])
+    rows = [
+        header,
+        "\t".join(["一、本年新收政府信息公开申请数量", "", "5", "1", "0", "3", "2", "0", "11"]),
+        "\t".join(["二、上年结转政府信息公开申请数量", "", "0", "0", "0", "0", "0", "0", "0"]),
+    ]
+    text = "某区人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n"
+    report = parse_bytes(text.encode(), "reordered.txt")
+    assert report.tables.to_contract()["table3"]["r1_new"] == {
+        "natural": 5, "commercial": 1, "research": 0, "legal": 3, "nonprofit": 2, "other_org": 0, "total": 11
+    }
+    assert any(e.code == "table3_columns_reordered" for e in report.errors)

@@ -60,3 +60,15 @@ def test_sections_out_of_order_are_not_invented() -> None:
     report = parse_file(FIXTURES / "v2021-missing-sections.txt")
     assert report.section("s5_problems") is None
     assert report.section_text("s5_problems") == ""
+
+
+def test_title_stays_apart_from_the_preamble_after_a_blank_line() -> None:
+    text = "示例县人民政府2021年政府信息公开工作年度报告\n\n本报告由示例县人民政府办公室编制，统计期限为2021年1月1日至12月31日。\n"
+    report = parse_bytes(text.encode(), "title.txt")
+    assert report.meta.title == "示例县人民政府2021年政府信息公开工作年度报告"
+    assert report.meta.period == ("2021-01-01", "2021-12-31")
+
+
+def test_paragraph_cut_by_a_page_break_in_copied_text_is_rejoined() -> None:
+    report = parse_file(corpus_file("text/shangjie-district-2019.pdf-copy.txt"))
+    assert "传统途径" in report.text

@@ -1,0 +1,339 @@
+"""Narrative quality of 五 (and the concreteness of 一): problems, measures, boilerplate, rectification."""
+
+# Sentences are labelled problem/measure by cue phrases and by the sub-heading they sit under; once a
+# topic classifier fills `Sentence.topic`, its labels are used instead. Every function takes the
+# sentence list, so the classifier can replace the cues without touching the rules.
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from eval.common import make, span_evidence
+from nlp.report import Finding, Report, Sentence
+from nlp.schema import SECTION_BY_KEY
+from nlp.sentences import sentence_spans
+
+SentenceText = tuple[Sentence, str]
+_S5_NAME = SECTION_BY_KEY["s5_problems"].canonical
+
+PROBLEM_CUES = re.compile(
+    r"不够|不足|有待|仍需|尚需|还需|亟需|亟待|存在|不到位|不及时|不规范|不具体|不顺畅|不便|不高|不强|不深|不全|"
+    r"不平衡|较少|偏少|过快|过多|单一|需要加强|需要改进|薄弱|短板|差距|欠缺|滞后|漏洞|缺乏|缺少|流于形式|问题|没有|未能|尚未|较弱|分散"
+)
+MEASURE_CUES = re.compile(
+    r"加强|推进|建立|完善|健全|强化|提升|提高|优化|深化|加大|做好|抓好|落实|开展|组织|规范|严格|持续|继续|着力|"
+    r"确保|推动|探索|拓展|创新|实行|实施|编制|更新|修订|制定|整改|改进|下一步|将"
+)
+# A sentence that announces what will be done is a measure even when it names the problem it answers.
+_STRONG_MEASURE = re.compile(r"下一步|^(?:[一二三四五六七八九十]是)?(?:将|拟|计划)|[我本][区市县省局委办厅镇乡]将|将(?:进一步|继续|着力|切实|持续)")
+_ANSWER_PHRASE = re.compile(r"针对(?:存在的?|上述|以上|前述|这些)?(?:主要)?(?:问题|不足)")
+
+# Boilerplate that says nothing without a concrete object (our list, not an official one).
+VAGUE_PHRASES: tuple[str, ...] = (
+    "进一步加强", "进一步提升", "进一步提高", "进一步完善", "进一步规范", "进一步推进", "进一步深化", "进一步做好",
+    "不断提升", "不断提高", "不断完善", "不断加强", "不断规范", "有待提高", "有待提升", "有待加强", "有待进一步",
+    "有待改进", "仍需加强", "仍需提升", "仍需进一步", "还需加强", "还需进一步", "尚需加强", "持续推进", "持续提升",
+    "切实加强", "全面提升", "着力提升", "稳步推进", "扎实推进", "取得一定成效", "取得一定的成效", "取得一定成绩",
+    "存在一定差距", "仍存在一定差距", "一些不足", "还存在差距", "还有差距", "提高认识", "统一思想", "高度重视",
+    "认真做好", "切实做好", "有力促进", "大力推进", "常态化", "新要求", "新期待",
+)
+# Objects that make a statement about disclosure work concrete enough to act on.
+CONCRETE_OBJECTS = re.compile(
+    r"\d|《|“|栏目|专栏|网站|门户|平台|目录|指南|解读|培训|答复|文书|复议|诉讼|申请|新媒体|公众号|微博|公报|清单|台账|"
+    r"流程|模板|案例|标准|考核|督查|热线|场所|数据|系统|决策|征集|听证|回应|舆情|预算|决算|收费|采购|许可|处罚|"
+    r"审批|人员|队伍|编制|检索|页面|事项|档案|保密|审查|意见|政策|文件"
+)
+TOPIC_GROUPS: dict[str, re.Pattern[str]] = {
+    "interpretation": re.compile(r"解读"),
+    "on_request": re.compile(r"依申请|申请|答复|文书|复议|诉讼|纠错"),
+    "platform": re.compile(r"网站|平台|门户|专栏|栏目|新媒体|公众号|微博|渠道|检索|页面"),
+    "staff": re.compile(r"队伍|人员|培训|业务|学习|能力|意识|认识|兼职|流动|配备"),
+    "content": re.compile(r"主动公开|公开内容|深度|广度|重点领域|及时|更新"),
+    "participation": re.compile(r"参与|决策|征求|听证|互动|回应|舆情|关切"),
+    "standard": re.compile(r"标准化|规范化|目录|指南|事项|清单|标准"),
+    "oversight": re.compile(r"督查|督促|考核|监督|评估|问责|通报"),
+    "policy": re.compile(r"政策|文件|公报"),
+}
+_ENUMERATION = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十]+[）)]|(?:^|\n)\s*\d{1,2}[.．、](?!\d)")
+_CONTEXT_PROBLEM = re.compile(r"问题|不足|短板")
+_CONTEXT_MEASURE = re.compile(r"改进|整改|措施|举措|下一步|计划|打算")
+_PARENS_LABEL = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_STOP_BIGRAMS = {"政府", "府信", "信息", "息公", "公开", "政务", "务公", "工作", "进一", "一步", "加强", "提升", "提高",
+                 "不断", "存在", "问题", "情况", "有待", "仍需", "需要", "还需", "开展", "推进", "进行", "完善", "我们"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One problem or measure: a sentence, or for problems one clause of an enumerating sentence."""
+
+    kind: str  # problem | measure
+    start: int
+    end: int
+    text: str
+    section: str | None
+    vague: tuple[str, ...]
+    concrete: bool
+
+
+def vague_phrases(text: str) -> tuple[str, ...]:
+    """The boilerplate phrases a text uses."""
+    return tuple(p for p in VAGUE_PHRASES if p in text)
+
+
+def is_concrete(text: str) -> bool:
+    """Whether a text names something specific (a number, a document, a channel, a procedure)."""
+    return bool(CONCRETE_OBJECTS.search(text))
+
+
+def count_enumerations(text: str) -> int:
+    """Enumeration markers (一是/二是, （一）/（二）, 1./2.) in a text."""
+    return len(_ENUMERATION.findall(text))
+
+
+def _context(contexts: Sequence[tuple[int, str]], position: int) -> str | None:
+    """The kind a sub-heading such as （一）存在的主要问题 gives to the sentences under it."""
+    title = None
+    for start, heading in contexts:
+        if start <= position:
+            title = heading
+    if title is None:
+        return None
+    if _CONTEXT_MEASURE.search(title):
+        return "measure"
+    if _CONTEXT_PROBLEM.search(title):
+        return "problem"
+    return None
+
+
+def _kinds_by_cue(text: str, context: str | None) -> str | None:
+    if context is not None:
+        return context
+    cleaned = _ANSWER_PHRASE.sub("", text)
+    if _STRONG_MEASURE.search(cleaned):
+        return "measure"
+    if PROBLEM_CUES.search(cleaned):
+        return "problem"
+    if MEASURE_CUES.search(cleaned):
+        return "measure"
+    return None
+
+
+def _is_heading(text: str) -> bool:
+    """Section and sub-item headings, and lead-ins ending in a colon, are not problems or measures."""
+    stripped = text.strip()
+    if stripped.endswith(("：", ":")):
+        return True
+    return bool(re.match(r"^[一二三四五六]、", stripped)) or (
+        bool(_PARENS_LABEL.match(stripped)) and len(stripped) <= 24
+    )
+
+
+def _problem_clauses(sentence: Sentence, text: str) -> list[tuple[int, int, str]]:
+    """The clauses of a problem sentence that each name a problem ("…不足，…有待提升，…尚需完善").
+
+    Clauses split at ，；：; a list joined by 、 splits only where both sides carry a problem cue.
+    """
+    groups: list[list[int]] = []  # [start, end] offsets within the sentence
+    position = 0
+    for piece in re.split(r"([，,；;：:、])", text):
+        if piece in ("，", ",", "；", ";", "：", ":", "、"):
+            if groups and piece != "、":
+                groups.append([])
+            elif groups and piece == "、":
+                groups[-1].append(-1)  # marks a 、 join, resolved below
+            position += len(piece)
+            continue
+        if not groups or not groups[-1] or groups[-1][-1] != -1:
+            if groups and groups[-1] == []:
+                groups[-1] = [position, position + len(piece)]
+            else:
+                groups.append([position, position + len(piece)])
+        else:
+            groups[-1].pop()
+            head = text[groups[-1][0] : groups[-1][1]]
+            if PROBLEM_CUES.search(head) and PROBLEM_CUES.search(piece):
+                groups.append([position, position + len(piece)])
+            else:
+                groups[-1][1] = position + len(piece)
+        position += len(piece)
+    out = []
+    for group in groups:
+        if len(group) != 2:
+            continue
+        clause = text[group[0] : group[1]]
+        stripped = clause.strip("。 ")
+        if stripped and PROBLEM_CUES.search(_ANSWER_PHRASE.sub("", stripped)):
+            start = sentence.start + group[0] + clause.find(stripped)
+            out.append((start, start + len(stripped), stripped))
+    return out or [(sentence.start, sentence.end, text)]
+
+
+def label_points(sentences: Sequence[SentenceText], contexts: Sequence[tuple[int, str]] = ()) -> list[Point]:
+    """Problems and measures among sentences: from `topic` when a classifier set it, else cues and sub-headings."""
+    use_topics = any(s.topic is not None for s, _ in sentences)
+    points = []
+    for sentence, text in sentences:
+        if _is_heading(text):
+            continue
+        if use_topics:
+            kind = sentence.topic if sentence.topic in ("problem", "measure") else None
+        else:
+            kind = _kinds_by_cue(text, _context(contexts, sentence.start))
+        if kind == "problem":
+            for start, end, clause in _problem_clauses(sentence, text):
+                points.append(Point("problem", start, end, clause, sentence.section, vague_phrases(clause),
+                                    is_concrete(clause)))
+        elif kind == "measure":
+            points.append(Point("measure", sentence.start, sentence.end, text, sentence.section,
+                                vague_phrases(text), is_concrete(text)))
+    return points
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {chars[i : i + 2] for i in range(len(chars) - 1)} - _STOP_BIGRAMS
+
+
+def _topics(text: str) -> set[str]:
+    return {name for name, pattern in TOPIC_GROUPS.items() if pattern.search(text)}
+
+
+def answer_of(problem: Point, measures: Sequence[Point]) -> Point | None:
+    """The measure that best answers a problem: shared topic words first, then shared wording."""
+    best, best_score = None, 0
+    topics = _topics(problem.text)
+    grams = _bigrams(problem.text)
+    for measure in measures:
+        score = 3 * len(topics & _topics(measure.text)) + len(grams & _bigrams(measure.text))
+        if score > best_score:
+            best, best_score = measure, score
+    return best if best_score >= 2 else None
+
+
+def _rectification(year: int | None) -> re.Pattern[str]:
+    last = rf"|{year - 1}\s*年(?:度)?" if year else ""
+    return re.compile(
+        rf"(?:上一?年度?|去年{last})[^。；]{{0,20}}?(?:问题|不足|短板)[^。；]{{0,12}}?(?:整改|改进|落实|解决)"
+        rf"|(?:上一?年度?|去年{last})[^。；]{{0,8}}?整改"
+    )
+
+
+def _point_evidence(point: Point) -> dict[str, object]:
+    return {"start": point.start, "end": point.end, "section": point.section, "text": point.text,
+            "vague": list(point.vague), "concrete": point.concrete}
+
+
+def _section_sentences(report: Report, key: str) -> list[SentenceText]:
+    sentences = [s for s in report.sentences if s.section == key]
+    section = report.section(key)
+    if not sentences and section is not None:
+        sentences = [Sentence(a, b, key) for a, b in sentence_spans(report.text[section.start : section.end],
+                                                                      section.start)]
+    return [(s, report.text[s.start : s.end]) for s in sentences]
+
+
+def _contexts(report: Report, key: str) -> list[tuple[int, str]]:
+    section = report.section(key)
+    if section is None:
+        return []
+    contexts = [(i.start, i.title) for i in section.items if _PARENS_LABEL.match(i.label)]
+    if _PARENS_LABEL.match(section.title):  # 五's own heading lost: the first sub-heading opened it
+        contexts.insert(0, (section.start, section.title))
+    return contexts
+
+
+def problems_and_measures(report: Report) -> list[Finding]:
+    """Q-S5-PROBLEMS, Q-S5-MEASURES, Q-S5-VAGUE, Q-S5-MATCH over section 五."""
+    section = report.section("s5_problems")
+    if section is None:
+        return [make(rule, "warning", None, f"缺少第五部分“{_S5_NAME}”，无法评价")
+                for rule in ("Q-S5-PROBLEMS", "Q-S5-MEASURES", "Q-S5-VAGUE", "Q-S5-MATCH")]
+    sentences = _section_sentences(report, "s5_problems")
+    points = label_points(sentences, _contexts(report, "s5_problems"))
+    enumerations = count_enumerations(report.text[section.start : section.end])
+    source = "topic" if any(s.topic for s, _ in sentences) else "cues"
+    out = []
+    for kind, rule, name in (("problem", "Q-S5-PROBLEMS", "问题"), ("measure", "Q-S5-MEASURES", "改进措施")):
+        mine = [p for p in points if p.kind == kind]
+        concrete = [p for p in mine if p.concrete]
+        evidence = {"count": len(mine), "concrete": len(concrete), "enumerations": enumerations, "source": source,
+                    "points": [_point_evidence(p) for p in mine]}
+        if concrete:
+            out.append(make(rule, "warning", True, f"第五部分列出{len(mine)}条{name}，其中{len(concrete)}条有具体对象",
+                            **evidence))
+        elif mine:
+            out.append(make(rule, "warning", False, f"第五部分的{len(mine)}条{name}都没有具体对象，表述笼统", **evidence))
+        else:
+            out.append(make(rule, "warning", False, f"第五部分没有写出{name}", **evidence))
+    vague = [p for p in points if p.vague and not p.concrete]
+    share = len(vague) / len(points) if points else 0.0
+    evidence = {"vague": len(vague), "total": len(points), "share": round(share, 3),
+                "points": [_point_evidence(p) for p in vague]}
+    if not points:
+        out.append(make("Q-S5-VAGUE", "warning", None, "第五部分没有可评价的问题或措施", **evidence))
+    elif share > 0.5:
+        phrases = "、".join(dict.fromkeys(x for p in vague for x in p.vague))
+        out.append(make("Q-S5-VAGUE", "warning", False,
+                        f"第五部分{len(points)}条问题和措施中{len(vague)}条是套话（{phrases}），没有具体对象", **evidence))
+    else:
+        out.append(make("Q-S5-VAGUE", "warning", True,
+                        f"第五部分{len(points)}条问题和措施中{len(vague)}条为无具体对象的套话", **evidence))
+    out.append(_match(points))
+    return out
+
+
+def _match(points: Sequence[Point]) -> Finding:
+    """Q-S5-MATCH: the measures answer the concrete problems (shared topic or wording)."""
+    problems = [p for p in points if p.kind == "problem" and p.concrete]
+    measures = [p for p in points if p.kind == "measure"]
+    if not problems or not measures:
+        return make("Q-S5-MATCH", "warning", None, "第五部分缺少具体问题或改进措施，无法对照",
+                    problems=len(problems), measures=len(measures))
+    pairs = [(p, answer_of(p, measures)) for p in problems]
+    unanswered = [p for p, m in pairs if m is None]
+    evidence = {
+        "problems": len(problems), "answered": len(problems) - len(unanswered),
+        "pairs": [{"problem": _point_evidence(p), "measure": _point_evidence(m) if m else None} for p, m in pairs],
+    }
+    if len(unanswered) * 2 > len(problems):
+        names = "；".join(f"“{p.text[:30]}”" for p in unanswered[:4])
+        return make("Q-S5-MATCH", "warning", False,
+                    f"{len(problems)}个具体问题中{len(unanswered)}个没有对应的改进措施：{names}", **evidence)
+    return make("Q-S5-MATCH", "warning", True,
+                f"{len(problems)}个具体问题中{len(problems) - len(unanswered)}个有对应的改进措施", **evidence)
+
+
+def rectification(report: Report) -> list[Finding]:
+    """Q-RECTIFY (bonus): 五 reports how last year's problems were rectified (a practice, not a requirement)."""
+    section = report.section("s5_problems")
+    if section is None:
+        return []
+    year = report.meta.year or (int(report.meta.period[0][:4]) if report.meta.period else None)
+    match = _rectification(year).search(report.text, section.start, section.end)
+    if match:
+        return [make("Q-RECTIFY", "info", True, f"第五部分报告了上年度问题的整改情况（“{match.group()}”）",
+                     span=span_evidence(report, match.start(), match.end(), "s5_problems"))]
+    return [make("Q-RECTIFY", "info", False, "第五部分未报告上年度问题的整改情况（加分项，非格式要求）")]
+
+
+def overall_concreteness(report: Report) -> list[Finding]:
+    """Q-S1-CONCRETE: 一、总体情况 gives facts: a reasonable share of its sentences carry numbers."""
+    sentences = [(s, t) for s, t in _section_sentences(report, "s1_overall") if not _is_heading(t)]
+    if not sentences:
+        return [make("Q-S1-CONCRETE", "warning", None, "缺少“一、总体情况”或其中没有正文，无法评价")]
+    with_numbers = [s for s, t in sentences if re.search(r"\d", t)]
+    share = len(with_numbers) / len(sentences)
+    evidence = {"sentences": len(sentences), "with_numbers": len(with_numbers), "share": round(share, 3),
+                "threshold": 0.2}
+    if share >= 0.2:
+        return [make("Q-S1-CONCRETE", "warning", True,
+                     f"总体情况{len(sentences)}句中{len(with_numbers)}句有具体数字", **evidence)]
+    return [make("Q-S1-CONCRETE", "warning", False,
+                 f"总体情况{len(sentences)}句中只有{len(with_numbers)}句有具体数字，内容偏笼统", **evidence)]
+
+
+def check_quality(report: Report) -> list[Finding]:
+    """All narrative-quality rules."""
+    return [*overall_concreteness(report), *problems_and_measures(report), *rectification(report)]

@@ -1,0 +1,131 @@
+"""Rank scored reports within groups (province, city, year, level) with stable tie-breaks and percentiles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from nlp.report import Meta, Report, Scorecard
+
+UNKNOWN = "未知"
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区))")
+_CITY = re.compile(r"^(?:.+?(?:省|自治区))?(.+?(?:市|自治州|地区|盟))")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scored report to rank: an id, its scorecard, its metadata and how many errors it has."""
+
+    id: str
+    scorecard: Scorecard
+    meta: Meta
+    errors: int = 0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A report's place in its group: rank 1 is best; percentile 100 is the top, 0 the bottom."""
+
+    id: str
+    group: tuple[str, ...]
+    rank: int
+    size: int
+    percentile: float
+    total: float
+    errors: int
+
+
+def entry_from_report(id: str, report: Report) -> Entry:
+    """An Entry for a scored report: errors are its failed error-severity findings."""
+    if report.score is None:
+        raise ValueError(f"report {id} has no score: run eval.scoring.evaluate first")
+    errors = sum(1 for f in report.findings if f.passed is False and f.severity == "error")
+    return Entry(id, report.score, report.meta, errors)
+
+
+def province_of(meta: Meta) -> str:
+    """The province (or municipality) in the region or agency name, if it names one."""
+    for name in (meta.region or "", meta.agency or ""):
+        if name.startswith(_MUNICIPALITIES):
+            return name[:3]
+        match = _PROVINCE.match(name)
+        if match:
+            return match.group(1)
+    return UNKNOWN
+
+
+def city_of(meta: Meta) -> str:
+    """The prefecture-level city in the region or agency name, if it names one."""
+    for name in (meta.region or "", meta.agency or ""):
+        if name.startswith(_MUNICIPALITIES):
+            return name[:3]
+        match = _CITY.match(name)
+        if match:
+            return match.group(1)
+    return UNKNOWN
+
+
+GROUP_KEYS: dict[str, Callable[[Meta], str]] = {
+    "province": province_of,
+    "city": city_of,
+    "region": lambda m: m.region or UNKNOWN,
+    "year": lambda m: str(m.year) if m.year is not None else UNKNOWN,
+    "level": lambda m: m.level or UNKNOWN,
+    "template": lambda m: m.template or UNKNOWN,
+}
+
+
+def group_key(meta: Meta, by: Sequence[str]) -> tuple[str, ...]:
+    """The group a report falls in for the given keys (province, city, region, year, level, template)."""
+    unknown = [k for k in by if k not in GROUP_KEYS]
+    if unknown:
+        raise ValueError(f"unknown grouping keys {unknown}; use {sorted(GROUP_KEYS)}")
+    return tuple(GROUP_KEYS[k](meta) for k in by)
+
+
+def _entry(item: Entry | tuple) -> Entry:
+    if isinstance(item, Entry):
+        return item
+    return Entry(*item)
+
+
+def sort_key(entry: Entry) -> tuple[float, int, str]:
+    """Higher score first, then fewer errors, then id: the same input always ranks the same way."""
+    return (-entry.scorecard.total, entry.errors, entry.id)
+
+
+def _percentile(entry: Entry, group: Sequence[Entry]) -> float:
+    """Mid-rank percentile on the score: ties share one value, the top is 100 and the bottom 0."""
+    if len(group) == 1:
+        return 100.0
+    below = sum(1 for e in group if e.scorecard.total < entry.scorecard.total)
+    equal = sum(1 for e in group if e.scorecard.total == entry.scorecard.total) - 1
+    return round(100.0 * (below + equal / 2) / (len(group) - 1), 1)
+
+
+def rank(entries: Iterable[Entry | tuple], by: Sequence[str] = ()) -> list[Ranked]:
+    """Rank entries (Entry or (id, Scorecard, Meta[, errors]) tuples) within the groups named by `by`."""
+    items = [_entry(e) for e in entries]
+    ids = [e.id for e in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError("report ids must be unique to rank them")
+    groups: dict[tuple[str, ...], list[Entry]] = {}
+    for entry in items:
+        groups.setdefault(group_key(entry.meta, by), []).append(entry)
+    out = []
+    for key in sorted(groups):
+        members = sorted(groups[key], key=sort_key)
+        for place, entry in enumerate(members, start=1):
+            out.append(Ranked(entry.id, key, place, len(members), _percentile(entry, members),
+                              entry.scorecard.total, entry.errors))
+    return out
+
+
+def rank_groups(entries: Iterable[Entry | tuple], by: Sequence[str]) -> dict[tuple[str, ...], list[Ranked]]:
+    """Rankings grouped by key, each list best first."""
+    out: dict[tuple[str, ...], list[Ranked]] = {}
+    for ranked in rank(entries, by):
+        out.setdefault(ranked.group, []).append(ranked)
+    return out

@@ -1,0 +1,116 @@
+"""Readable terminal scorecard: the score by dimension, then failed rules with their evidence, then the rest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from eval.scoring import Rubric
+from nlp.report import NA, Finding, Report
+from nlp.schema import SECTION_BY_KEY
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_CELL_KEYS = ("target", "cell", "previous_cell")
+_CELL_LISTS = ("lhs", "rhs", "cells", "missing")
+_MAX_CELLS = 8
+_MAX_NOT_ASSESSABLE = 12
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "空"
+    if value == NA:
+        return "不适用"
+    return str(value)
+
+
+def _cell_line(cell: dict[str, Any]) -> str:
+    where = f"（第{cell['page']}页）" if cell.get("page") else ""
+    found = "未找到" if cell.get("status") == "missing" else f"= {_value(cell.get('value'))}"
+    report = f" 〔{cell['report']}〕" if cell.get("report") else ""
+    return f"{escape(cell.get('label', ''))} {found}{where}{escape(report)}"
+
+
+def _span_line(span: dict[str, Any]) -> str:
+    section = SECTION_BY_KEY.get(span.get("section") or "")
+    where = f"{section.numeral}、{section.canonical}，" if section else ""
+    text = span.get("text", "")
+    text = text if len(text) <= 120 else text[:117] + "…"
+    return f"“{escape(text)}”（{where}字符 {span.get('start')}–{span.get('end')}）"
+
+
+def evidence_lines(evidence: dict[str, Any]) -> list[str]:
+    """The evidence of a finding as short lines: cells with page and value, sentences, numbers."""
+    lines: list[str] = []
+    cells = [evidence[k] for k in _CELL_KEYS if isinstance(evidence.get(k), dict)]
+    for key in _CELL_LISTS:
+        if isinstance(evidence.get(key), list):
+            cells += [c for c in evidence[key] if isinstance(c, dict) and "label" in c]
+    shown = cells[:_MAX_CELLS]
+    lines += [_cell_line(c) for c in shown]
+    if len(cells) > len(shown):
+        lines.append(f"…另有 {len(cells) - len(shown)} 个单元格")
+    for key in ("sentence", "span"):
+        if isinstance(evidence.get(key), dict):
+            lines.append(_span_line(evidence[key]))
+            break
+    if "left" in evidence and "right" in evidence:
+        lines.append(f"左边 {_value(evidence['left'])}，右边 {_value(evidence['right'])}，"
+                     f"相差 {_value(evidence.get('difference'))}")
+    for passage in evidence.get("passages", [])[:2]:
+        lines.append("重复段落：" + _span_line(passage | {"section": None}))
+    for point in evidence.get("points", [])[:3]:
+        lines.append(_span_line(point))
+    return lines
+
+
+def _ordered(findings: tuple[Finding, ...]) -> list[Finding]:
+    return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+
+
+def render_score(report: Report, console: Console, rubric: Rubric | None = None) -> None:
+    """Print the scorecard: total and dimensions, failed rules first with evidence, then the rest in brief."""
+    meta = report.meta
+    console.print(f"[bold]{escape(meta.title or report.source.path)}[/bold]")
+    console.print(
+        f"发布机关：{escape(meta.agency or '—')}  年度：{meta.year or '—'}  层级：{meta.level or '—'}  "
+        f"表格格式：{meta.template or '—'}（应为 {meta.template_expected or '—'}）"
+    )
+    card = report.score
+    if card is not None:
+        console.print(f"\n总分 [bold]{card.total:.1f}[/bold] / 100（评分细则 {card.rubric}）")
+        table = Table(title="分项得分", show_header=True)
+        for header in ("维度", "权重", "得分"):
+            table.add_column(header, justify="right" if header != "维度" else "left")
+        dims = {d.key: d for d in rubric.dimensions} if rubric else {}
+        for key, value in card.dimensions.items():
+            dim = dims.get(key)
+            table.add_row(dim.label if dim else key, f"{dim.weight:g}" if dim else "", f"{value:.1f}")
+        console.print(table)
+    failed = _ordered(tuple(f for f in report.findings if f.passed is False))
+    unknown = [f for f in report.findings if f.passed is None]
+    passed = [f for f in report.findings if f.passed is True]
+    console.print(f"\n[bold]未通过的规则（{len(failed)}）[/bold]")
+    if not failed:
+        console.print("  [green]无[/green]")
+    for finding in failed:
+        style = _SEVERITY_STYLE.get(finding.severity, "")
+        word = _SEVERITY_WORD.get(finding.severity, finding.severity)
+        console.print(f"[{style}]{word}[/{style}] [bold]{finding.rule}[/bold] {escape(finding.message)}")
+        for line in evidence_lines(finding.evidence):
+            console.print(f"    [dim]{line}[/dim]")
+    if unknown:
+        console.print(f"\n[bold]无法核对（{len(unknown)}）[/bold]：输入为空白、不适用或缺失")
+        for finding in unknown[:_MAX_NOT_ASSESSABLE]:
+            console.print(f"  [dim]{finding.rule}[/dim] {escape(finding.message)}")
+        if len(unknown) > _MAX_NOT_ASSESSABLE:
+            console.print(f"  [dim]…另有 {len(unknown) - _MAX_NOT_ASSESSABLE} 项[/dim]")
+    counts = Counter(f.rule for f in passed)
+    summary = "，".join(f"{rule}×{n}" if n > 1 else rule for rule, n in counts.items())
+    console.print(f"\n[green]通过（{len(passed)}）[/green]：{summary or '无'}")
