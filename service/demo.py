@@ -1,4 +1,4 @@
-"""`make demo`: read every bundled sample report and show what nianbao found in each."""
+"""`make demo`: read, check and score every bundled sample report, then rank them."""
 
 from __future__ import annotations
 
@@ -8,35 +8,40 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from eval.ranking import entry_from_report, rank
+from eval.scoring import evaluate, load_rubric
 from nlp.pipeline import parse_file
-from service.render import render_report
+from service.render_score import render_score
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the samples (or the files given), print a summary and the first report in full."""
+    """Score the samples (or the files given), print the ranking and the lowest scorecard in full."""
     console = Console()
     paths = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or sorted(SAMPLES.iterdir())
-    reports = [parse_file(p) for p in paths if p.is_file()]
-    summary = Table(title="nianbao 示例报告")
-    for header in ("文件", "状态", "机关", "年度", "格式", "部分", "表格", "单元格", "问题"):
+    rubric = load_rubric()
+    reports = {p.name: evaluate(parse_file(p), rubric=rubric) for p in paths if p.is_file()}
+    ranked = rank(entry_from_report(name, report) for name, report in reports.items())
+    summary = Table(title=f"nianbao 示例报告评分（评分细则 {rubric.version}）")
+    for header in ("名次", "文件", "机关", "年度", "格式", "得分", "百分位", "未通过规则"):
         summary.add_column(header)
-    for report in reports:
+    for item in ranked:
+        report = reports[item.id]
+        failed = sorted({f.rule for f in report.findings if f.passed is False and f.severity != "info"})
         summary.add_row(
-            Path(report.source.path).name,
-            report.status,
+            str(item.rank),
+            item.id,
             report.meta.agency or "—",
             str(report.meta.year or "—"),
             report.meta.template or "—",
-            f"{len(report.sections)}/6",
-            "、".join(report.tables.found) or "—",
-            str(len(report.tables.cells)),
-            "；".join(e.code for e in report.errors) or "—",
+            f"{report.score.total:.1f}" if report.score else "—",
+            f"{item.percentile:.0f}",
+            "、".join(failed) or "—",
         )
     console.print(summary)
-    if reports:
-        render_report(reports[0], console)
+    if ranked:
+        render_score(reports[ranked[-1].id], console, rubric)
     return 0
 
 
