@@ -330,71 +330,103 @@ def _table2_template(reader: _Reader, t3_template: str | None) -> str:
     return t3_template or "v2021"
 
 
-def rows_to_tables(rows: tuple[GridRow, ...]) -> tuple[Tables, str | None, tuple[ReportError, ...]]:
-    """Read every table row of a document into the official schema: (tables, template, warnings)."""
-    reader = _Reader()
-    for row in rows:
-        labels, values = _split_label(row)
-        joined = "".join(labels)
-        title = _BLOCK_TITLE.search(joined)
-        if title:
-            reader.state = "table2"
-            reader.block = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "art20_8", "九": "art20_9"}.get(title.group(1))
-            if "信息内容" not in joined:
-                continue
-        if "信息内容" in joined or (reader.state == "table2" and labels and not any(c.text.strip() for c in values) and any(
-            _similarity(squash(lab), c) >= 0.6 for lab in labels for bl in TABLE2.values() for s in bl for c in s.columns
-        )):
-            reader.state = "table2"
-            _t2_header(reader, row)
-            continue
-        if "勾稽" in joined or "申请人情况" in joined or "自然人" in labels or "商业企业" in labels:
-            reader.state = "table3"
-            _t3_header(reader, row)
-            continue
-        if "行政复议" in joined and ("行政诉讼" in joined or len(row) >= 5) and not any(c.text.strip() for c in values):
-            reader.state = "table4"
-            continue
-        if reader.state == "table4" and not labels and _read_table4_row(reader, values):
-            reader.state = None
-            continue
-        if labels and reader.state in (None, "table2"):
-            match = _t2_block_for(joined, reader.block) if joined in _T2_ROWS or len(joined) <= 12 else None
-            if match is not None and any(c.text.strip() for c in values):
-                reader.state = "table2"
-                reader.block = match[0]
-                reader.t2_rows.append((match[0], joined, row))
-                continue
-        if reader.state == "table3" or (labels and _match_t3_row("".join(labels), None)[0] is not None and reader.state != "table4"):
-            reader.state = "table3"
-            _read_table3_row(reader, labels, values)
+_BLOCK_OF_ITEM = {"一": "art20_1", "五": "art20_5", "六": "art20_6", "八": "art20_8", "九": "art20_9"}
+_T2_COLUMN_LABELS = tuple({squash(c) for blocks in TABLE2.values() for spec in blocks for c in spec.columns})
+
+
+def _blank(cells: list[GridCell]) -> bool:
+    return not any(c.text.strip() for c in cells)
+
+
+def _is_t2_header(reader: _Reader, labels: list[str], values: list[GridCell]) -> bool:
+    """A 信息内容 header row, or a header cut off by a page break that only names table 二 columns."""
+    if "信息内容" in "".join(labels):
+        return True
+    return (
+        reader.state == "table2"
+        and bool(labels)
+        and _blank(values)
+        and any(_similarity(label, column) >= 0.6 for label in labels for column in _T2_COLUMN_LABELS)
+    )
+
+
+def _is_t3_header(labels: list[str]) -> bool:
+    joined = "".join(labels)
+    return "勾稽" in joined or "申请人情况" in joined or "自然人" in labels or "商业企业" in labels
+
+
+def _is_t4_header(row: GridRow, labels: list[str], values: list[GridCell]) -> bool:
+    joined = "".join(labels)
+    return "行政复议" in joined and ("行政诉讼" in joined or len(row) >= 5) and _blank(values)
+
+
+def _read_row(reader: _Reader, row: GridRow) -> None:
+    """Route one row to the table it belongs to, by its labels and the table being read."""
+    labels, values = _split_label(row)
+    joined = "".join(labels)
+    title = _BLOCK_TITLE.search(joined)
+    if title:
+        reader.state, reader.block = "table2", _BLOCK_OF_ITEM.get(title.group(1))
+        if "信息内容" not in joined:
+            return
+    if _is_t2_header(reader, labels, values):
+        reader.state = "table2"
+        _t2_header(reader, row)
+        return
+    if _is_t3_header(labels):
+        reader.state = "table3"
+        _t3_header(reader, row)
+        return
+    if _is_t4_header(row, labels, values):
+        reader.state = "table4"
+        return
+    if reader.state == "table4" and not labels and _read_table4_row(reader, values):
+        reader.state = None
+        return
+    if labels and reader.state in (None, "table2") and not _blank(values):
+        match = _t2_block_for(joined, reader.block) if joined in _T2_ROWS or len(joined) <= 12 else None
+        if match is not None:
+            reader.state, reader.block = "table2", match[0]
+            reader.t2_rows.append((match[0], joined, row))
+            return
+    starts_table3 = labels and reader.state != "table4" and _match_t3_row(joined, None)[0] is not None
+    if reader.state == "table3" or starts_table3:
+        reader.state = "table3"
+        _read_table3_row(reader, labels, values)
+
+
+def _table3_template(reader: _Reader) -> str | None:
+    """v2021 when 其他处理 has its three sub-rows, v2019 when it is one row; a blank single row followed by
+    the sub-rows was only the group's label and is dropped."""
     if reader.t3_seen_sub_rows and reader.t3_single_other:
-        # A blank single 其他处理 row followed by its three v2021 sub-rows was only the group's label.
         other = [k for k in reader.cells if k[2] == "r3_6_other"]
         if all(reader.cells[k].value is None for k in other):
             for key in other:
                 del reader.cells[key]
             reader.t3_single_other = False
-    t3_template = None
     if reader.t3_seen_sub_rows:
-        t3_template = "v2021"
-    elif reader.t3_single_other:
-        t3_template = "v2019"
-    template: str | None = None
+        return "v2021"
+    return "v2019" if reader.t3_single_other else None
+
+
+def rows_to_tables(rows: tuple[GridRow, ...]) -> tuple[Tables, str | None, tuple[ReportError, ...]]:
+    """Read every table row of a document into the official schema: (tables, template, warnings)."""
+    reader = _Reader()
+    for row in rows:
+        _read_row(reader, row)
+    t3_template = _table3_template(reader)
+    template = t3_template
     if reader.t2_rows:
         template = _table2_template(reader, t3_template)
         _finish_table2(reader, template)
-    elif t3_template:
-        template = t3_template
-    errors = reader.errors
     if template == "v2021" and reader.t3_single_other:
-        errors.append(
+        reader.errors.append(
             ReportError("table3_legacy_other_row", "表三“（六）其他处理”沿用 2019 年试行格式的单行，未按 2021 年格式拆分为三项", "warning")
         )
     found = tuple(t for t in ("table2", "table3", "table4") if t in reader.pages)
     pages = tuple((t, tuple(sorted(reader.pages[t]))) for t in found)
     cells = sorted(reader.cells.values(), key=lambda c: _reading_order(c, template))
-    return Tables(tuple(cells), found, pages), template, tuple(errors)
+    return Tables(tuple(cells), found, pages), template, tuple(reader.errors)
 
 
 def _reading_order(cell: Cell, template: str | None) -> tuple[int, int, int, int]:
