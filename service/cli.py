@@ -14,6 +14,7 @@ from rich.console import Console
 from eval.scoring import RubricError, evaluate, load_rubric
 from nlp.pipeline import parse_file
 from nlp.serialize import report_to_json
+from service.cli_batch import batch
 from service.render import render_report
 from service.render_score import render_score
 
@@ -70,6 +71,8 @@ def score(
     if report.status == "failed":
         raise typer.Exit(code=2)
 
+
+app.command()(batch)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,66 @@
+"""Pair each report with the same body's report of the previous year (in the batch or a previous batch)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A scored report that can serve as someone's previous year."""
+
+    sha256: str
+    agency: str
+    year: int
+    json_path: Path
+    score: float | None = None
+
+
+def agency_key(agency: Any) -> str:
+    """Agency names compared without spaces (PDF extraction scatters them)."""
+    return _SPACE.sub("", str(agency or ""))
+
+
+def candidates_from_rows(rows: list[dict[str, Any]], reports_dir: Path) -> list[Candidate]:
+    """Rows that were read (status ok) and know their agency and year."""
+    out = []
+    for row in rows:
+        if row.get("status") == "ok" and row.get("agency") and row.get("year") not in (None, ""):
+            score = row.get("score")
+            out.append(Candidate(row["sha256"], agency_key(row["agency"]), int(row["year"]),
+                                 reports_dir / f"{row['sha256']}.json",
+                                 float(score) if score not in (None, "") else None))
+    return out
+
+
+def is_batch_output(folder: Path) -> bool:
+    """A folder written by `nianbao batch` (it has results.csv and reports/)."""
+    return (folder / "results.csv").is_file() and (folder / "reports").is_dir()
+
+
+def candidates_from_batch(folder: Path) -> list[Candidate]:
+    """The scored reports of an earlier batch's output folder."""
+    with (folder / "results.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [c for c in candidates_from_rows(rows, folder / "reports") if c.json_path.is_file()]
+
+
+def pair_previous(rows: list[dict[str, Any]], candidates: list[Candidate]) -> dict[str, Candidate]:
+    """For each row (by path): the candidate of the same agency one year earlier, the lowest sha on ties."""
+    index: dict[tuple[str, int], Candidate] = {}
+    for cand in sorted(candidates, key=lambda c: c.sha256, reverse=True):
+        index[(cand.agency, cand.year)] = cand
+    out = {}
+    for row in rows:
+        if row.get("status") != "ok" or not row.get("agency") or row.get("year") in (None, ""):
+            continue
+        match = index.get((agency_key(row["agency"]), int(row["year"]) - 1))
+        if match is not None and match.sha256 != row["sha256"]:
+            out[row["path"]] = match
+    return out

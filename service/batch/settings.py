@@ -1,0 +1,79 @@
+"""Typed settings of a batch run and the hash that decides whether a scored report can be reused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from eval.scoring import load_rubric
+from nlp.pipeline import ParseSettings
+from nlp.serialize import CONTRACT_VERSION
+
+# Bump when the row layout or the task changes, so that old journals are not reused by mistake.
+BATCH_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one report may cost a worker before it is recorded as failed."""
+
+    time_s: float = 120.0
+    memory_mb: int = 2048  # address-space limit of a local worker (RLIMIT_AS)
+    tasks_per_worker: int = 200  # recycle workers so that slow leaks cannot grow without bound
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Everything that shapes a batch run."""
+
+    workers: int = 1
+    engine: str = "local"  # local | ray
+    address: str | None = None  # Ray cluster address; None starts a local Ray
+    rubric: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+    parse: ParseSettings = field(default_factory=ParseSettings)
+    dup_threshold: float = 0.8  # estimated Jaccard of character shingles above which a pair is flagged
+
+
+def _version() -> str:
+    try:
+        return metadata.version("nianbao")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def code_hash() -> str:
+    """A hash of the reading and scoring code (nlp, eval): a changed rule must not reuse old scores."""
+    from eval import scoring
+    from nlp import pipeline
+
+    digest = hashlib.sha256()
+    for module in (pipeline, scoring):
+        root = Path(module.__file__ or "").parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def settings_hash(settings: BatchSettings) -> str:
+    """A short hash of what changes a report's score: rubric content, parse settings, code.
+
+    Worker counts, engine and limits are left out on purpose: they must not change results.
+    """
+    rubric = load_rubric(settings.rubric)
+    rubric_text = settings.rubric.read_text(encoding="utf-8") if settings.rubric else ""
+    payload = {
+        "batch": BATCH_FORMAT,
+        "contract": CONTRACT_VERSION,
+        "version": _version(),
+        "code": code_hash(),
+        "rubric": rubric.version,
+        "rubric_text": hashlib.sha256(rubric_text.encode()).hexdigest(),
+        "parse": asdict(settings.parse),
+    }
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,106 @@
+"""`nianbao batch`: score many reports into a folder of tables, JSON and an HTML overview."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from service.batch.runner import BatchError, BatchResult, run_batch
+from service.batch.settings import BatchSettings, Limits
+
+
+class EngineName(StrEnum):
+    """Where the reports are scored."""
+
+    local = "local"
+    ray = "ray"
+
+
+class _Rate(ProgressColumn):
+    """Reports per second since the phase began."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} 份/秒" if speed else "— 份/秒", style="progress.data.speed")
+
+
+class _RichProgress:
+    """The runner's Progress drawn as a rich bar with rate and ETA."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: int | None = None
+
+    def start(self, phase: str, total: int) -> None:
+        # An empty phase (everything resumed, nothing to pair) gets no bar at all.
+        self.task = self.progress.add_task(phase, total=total) if total else None
+
+    def advance(self, status: str) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task)
+
+
+def _summary(result: BatchResult, console: Console) -> None:
+    status = result.by_status
+    console.print(
+        f"[bold]完成[/bold]：{len(result.rows)} 份报告，评分成功 {status.get('ok', 0)}，"
+        f"无法读取或处理失败 {len(result.rows) - status.get('ok', 0)}；本次计算 {result.computed} 项，"
+        f"沿用已有结果 {result.reused} 项；雷同 {len(result.pairs)} 对；用时 {result.seconds:.1f} 秒。"
+    )
+    if result.failures:
+        table = Table(title="失败原因")
+        for name in ("状态", "原因代码", "份数"):
+            table.add_column(name)
+        for (state, code), n in sorted(result.failures.items(), key=lambda kv: (-kv[1], kv[0])):
+            table.add_row(state, code, str(n))
+        console.print(table)
+    for item in result.unmatched:
+        console.print(f"[yellow]未匹配到文件：{item}[/yellow]")
+    console.print(f"输出目录：{result.out}（index.html、results.csv、rankings.csv）")
+
+
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="folders, globs or manifest CSVs (path, province, city, level, agency, year, published)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder (rerunning into it resumes)")],
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="worker processes (Ray: CPUs of a local Ray)")] = 1,
+    engine: Annotated[EngineName, typer.Option("--engine", help="local process pool or Ray")] = EngineName.local,
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local Ray)")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="previous year: an earlier batch's output folder or a folder of reports")] = None,
+    rubric: Annotated[Path | None, typer.Option("--rubric", help="a rubric TOML file (default: the shipped one)")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds one report may take")] = 120.0,
+    memory_mb: Annotated[int, typer.Option("--memory-mb", help="memory one worker may use (MB)")] = 2048,
+) -> None:
+    """Score many reports: results table, rankings by province/year/level, duplicates and an HTML overview."""
+    console = Console(stderr=True)
+    settings = BatchSettings(workers=workers, engine=engine.value, address=address, rubric=rubric,
+                             limits=Limits(time_s=time_limit, memory_mb=memory_mb))
+    started = time.monotonic()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(),
+               TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console, transient=False) as bar:
+            result = run_batch(inputs, out, settings, previous, _RichProgress(bar))
+    except BatchError as exc:
+        console.print(f"[red]批量评价无法运行：{exc}[/red]")
+        raise typer.Exit(code=1) from exc
+    except KeyboardInterrupt:
+        console.print(f"[yellow]已中断（{time.monotonic() - started:.0f} 秒）；再次运行同一命令会从中断处继续。[/yellow]")
+        raise typer.Exit(code=130) from None
+    _summary(result, console)
