@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 setup: $(VENV)/.installed
 
 demo: setup
-	$(PY) -m service.demo
+	$(PY) -m service.web.demo
 
 test: setup
 	$(VENV)/bin/ruff check .

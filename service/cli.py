@@ -15,6 +15,7 @@ from eval.scoring import RubricError, evaluate, load_rubric
 from nlp.pipeline import parse_file
 from nlp.serialize import report_to_json
 from service.cli_batch import batch
+from service.cli_serve import serve, user_app
 from service.render import render_report
 from service.render_score import render_score
 
@@ -73,6 +74,8 @@ def score(
 
 
 app.command()(batch)
+app.command()(serve)
+app.add_typer(user_app, name="user")
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,187 @@
+"""Load test of the reviewers' service on loopback: 200 uploads from 20 clients, then report-page latency
+with 10,000 reports stored. Prints the numbers; exits non-zero when a job is lost or duplicated.
+
+    .venv/bin/python benchmarks/service_load.py [--uploads 200] [--clients 20] [--stored 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, insert, select
+
+from service.web.bootstrap import ensure_user, issue_token, prepared_state
+from service.web.models import Job, ReportRow
+from service.web.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "service" / "samples" / "missing-sections-2023.txt"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "NIANBAO_DATA_DIR": str(data_dir), "NIANBAO_TOPIC_MODEL": "off",
+           "NIANBAO_WORKERS": str(workers), "NIANBAO_SECRET_KEY": "bench", "NIANBAO_POLL_INTERVAL": "0.05"}
+    env.pop("NIANBAO_DATABASE_URL", None)
+    code = ("import uvicorn; from service.web.app import create_app; "
+            f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not become ready")
+
+
+def documents(n: int) -> list[tuple[str, bytes]]:
+    base = SAMPLE.read_text(encoding="utf-8")
+    # Distinct bytes per upload (a trailing line), the same readable report underneath.
+    return [(f"report-{i:04d}.txt", (base + f"\n（文档编号 {i:04d}）\n").encode()) for i in range(n)]
+
+
+def upload_phase(base: str, token: str, uploads: int, clients: int) -> dict[str, float]:
+    docs = documents(uploads)
+    headers = {"Authorization": f"Bearer {token}"}
+    chunks = [docs[i::clients] for i in range(clients)]
+
+    def client_run(mine: list[tuple[str, bytes]]) -> list[tuple[str, int, bool]]:
+        out = []
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+            for name, data in mine:
+                r = client.post("/api/uploads", files=[("files", (name, data, "text/plain"))])
+                r.raise_for_status()
+                job = r.json()["jobs"][0]
+                out.append((name, job["id"], job["duplicate"]))
+        return out
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = [item for part in pool.map(client_run, chunks) for item in part]
+    uploaded = time.perf_counter() - started
+    # Every document re-sent once: idempotency must hand back the same job.
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+        again = {name: client.post("/api/uploads", files=[("files", (name, data, "text/plain"))]).json()["jobs"][0]
+                 for name, data in docs[:20]}
+        ids = {name: jid for name, jid, _ in results}
+        assert all(v["duplicate"] and v["id"] == ids[k] for k, v in again.items()), "re-upload created a new job"
+        while True:
+            jobs = [client.get(f"/api/jobs/{jid}").json() for jid in sorted(set(ids.values()))]
+            if all(j["status"] in ("done", "failed") for j in jobs):
+                break
+            time.sleep(0.5)
+    finished = time.perf_counter() - started
+    distinct = len(set(ids.values()))
+    done = sum(1 for j in jobs if j["status"] == "done")
+    print(f"uploads: {uploads} from {clients} clients in {uploaded:.1f}s ({uploads / uploaded:.1f}/s); "
+          f"all jobs finished after {finished:.1f}s ({uploads / finished:.1f} reports/s)")
+    print(f"jobs: {distinct} distinct for {uploads} distinct files, {done} done, "
+          f"{sum(1 for j in jobs if j['status'] == 'failed')} failed; 20 re-uploads returned the same jobs")
+    if distinct != uploads or done != uploads:
+        raise SystemExit("FAIL: a job was lost or duplicated")
+    return {"upload_s": uploaded, "total_s": finished}
+
+
+def seed(settings: Settings, target: int) -> int:
+    svc = prepared_state(settings)
+    with svc.sessions() as db:
+        template = db.execute(select(ReportRow).limit(1)).scalar_one()
+        have = db.scalar(select(func.count(ReportRow.id))) or 0
+        provinces = ["江苏省", "浙江省", "广东省", "四川省", "云南省"]
+        rows = []
+        for i in range(have, target):
+            rows.append({
+                "sha256": f"{i:064x}", "filename": f"seed-{i}.txt", "format": "text", "status": "ok",
+                "title": template.title, "agency": f"{provinces[i % 5]}第{i}县自然资源局", "region": template.region,
+                "province": provinces[i % 5], "city": "未知", "level": template.level, "year": 2019 + i % 6,
+                "template": template.template, "score": round(random.uniform(40, 100), 1), "errors": i % 7,
+                "warnings": i % 3, "rubric": template.rubric, "model_version": None, "body": template.body,
+            })
+            if len(rows) == 2000:
+                db.execute(insert(ReportRow), rows)
+                rows.clear()
+        if rows:
+            db.execute(insert(ReportRow), rows)
+        db.commit()
+        count = db.scalar(select(func.count(ReportRow.id))) or 0
+        jobs = db.scalar(select(func.count(Job.id))) or 0
+    svc.engine.dispose()
+    print(f"seeded: {count} reports stored ({jobs} through jobs)")
+    return count
+
+
+def latency_phase(base: str, token: str, count: int, samples: int) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(7)
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+        for label, paths in (
+            ("report page", [f"/reports/{rng.randint(1, count)}" for _ in range(samples)]),
+            ("report JSON", [f"/api/reports/{rng.randint(1, count)}" for _ in range(samples)]),
+            ("reports list", [f"/reports?page={rng.randint(1, 100)}&sort=score" for _ in range(samples // 4)]),
+            ("rankings page", ["/rankings?group=province"] * 10),
+        ):
+            client.get(paths[0])
+            times = []
+            for path in paths:
+                t = time.perf_counter()
+                r = client.get(path)
+                times.append((time.perf_counter() - t) * 1000)
+                r.raise_for_status()
+            times.sort()
+            p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            print(f"{label:14s} n={len(times):4d}  p50 {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  "
+                  f"max {times[-1]:7.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uploads", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--stored", type=int, default=10_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="server worker threads")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        data_dir = Path(tmp)
+        settings = Settings(data_dir=data_dir, topic_model="off", secret_key="bench", database_url=None)
+        svc = prepared_state(settings)
+        ensure_user(svc, "bench", "bench-password", "reviewer")
+        token = issue_token(svc, "bench")
+        svc.engine.dispose()
+        port = free_port()
+        server = start_server(data_dir, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            upload_phase(base, token, args.uploads, args.clients)
+            count = seed(settings, args.stored)
+            latency_phase(base, token, count, args.samples)
+        finally:
+            server.terminate()
+            server.wait(10)
+    print(json.dumps({"ok": True}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Sentence-topic classifier: load a local transformers model and label sentences problem/measure/mechanism/other."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from nlp.report import Report
+
+log = logging.getLogger(__name__)
+
+LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "topic_model"
+MAX_CHARS = 5000
+MAX_TOKENS = 128
+
+Prediction = tuple[str, float, dict[str, float]]
+
+
+class ModelError(RuntimeError):
+    """The model directory is missing, unreadable, or has the wrong labels."""
+
+
+@dataclass
+class TopicClassifier:
+    """A loaded topic model: tokenizer, network, labels and the version stamped on predictions."""
+
+    path: Path
+    tokenizer: Any
+    model: Any
+    labels: tuple[str, ...]
+    version: str
+    batch_size: int = 64
+
+    def classify(self, texts: Sequence[str]) -> list[Prediction]:
+        """(label, confidence, scores) per text; empty text is `other` with confidence 1."""
+        import torch
+
+        results: list[Prediction | None] = [None] * len(texts)
+        cleaned = []
+        for i, text in enumerate(texts):
+            t = (text or "").strip()
+            if not t:
+                results[i] = ("other", 1.0, {lab: float(lab == "other") for lab in self.labels})
+                continue
+            if len(t) > MAX_CHARS:
+                log.warning("sentence %d has %d characters; truncated to %d", i, len(t), MAX_CHARS)
+                t = t[:MAX_CHARS]
+            cleaned.append((i, t))
+        # Sorting by length keeps padding small inside each batch.
+        cleaned.sort(key=lambda it: len(it[1]))
+        with torch.inference_mode():
+            for b in range(0, len(cleaned), self.batch_size):
+                chunk = cleaned[b : b + self.batch_size]
+                enc = self.tokenizer([t for _, t in chunk], truncation=True, max_length=MAX_TOKENS,
+                                     padding=True, return_tensors="pt")
+                probs = torch.softmax(self.model(**enc).logits.float(), dim=-1).tolist()
+                for (i, _), p in zip(chunk, probs, strict=True):
+                    best = max(range(len(p)), key=p.__getitem__)
+                    results[i] = (self.labels[best], float(p[best]),
+                                  {lab: round(float(x), 6) for lab, x in zip(self.labels, p, strict=True)})
+        return [r for r in results if r is not None]
+
+
+def _check_dir(path: Path) -> None:
+    if not path.is_dir():
+        raise ModelError(f"topic model directory not found: {path}")
+    missing = [n for n in ("config.json",) if not (path / n).is_file()]
+    if not any((path / n).is_file() for n in ("model.safetensors", "pytorch_model.bin")):
+        missing.append("model.safetensors")
+    if missing:
+        raise ModelError(f"topic model directory {path} is incomplete: missing {', '.join(missing)}")
+
+
+def load_classifier(path: str | Path | None = None, *, quantize: bool = False, threads: int | None = 2) -> TopicClassifier:
+    """Load the topic model from a local directory (default: the shipped one); never reaches a model hub."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    if threads:
+        torch.set_num_threads(threads)
+    model_dir = Path(path) if path else DEFAULT_MODEL_DIR
+    _check_dir(model_dir)
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"topic model config is unreadable: {model_dir / 'config.json'}: {exc}") from exc
+    id2label = config.get("id2label") or {}
+    labels = tuple(id2label[k] for k in sorted(id2label, key=int))
+    if set(labels) != set(LABELS):
+        raise ModelError(f"topic model at {model_dir} has labels {list(labels)}, expected {list(LABELS)}")
+    started = time.perf_counter()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True).eval()
+    except Exception as exc:  # any loader failure is a broken directory for the user, named as such
+        raise ModelError(f"cannot load topic model from {model_dir}: {type(exc).__name__}: {exc}") from exc
+    if quantize:
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    version = str(config.get("nianbao_version") or model_dir.name)
+    log.debug("loaded topic model %s (%s) in %.2fs", model_dir, version, time.perf_counter() - started)
+    return TopicClassifier(model_dir, tokenizer, model, labels, version)
+
+
+def classify(texts: Sequence[str], classifier: TopicClassifier | None = None) -> list[Prediction]:
+    """(label, confidence, scores) for each text, with the default model unless one is given."""
+    return (classifier or load_classifier()).classify(texts)
+
+
+def classify_report(report: Report, classifier: TopicClassifier) -> Report:
+    """A copy of the report with every sentence's topic, confidence and model version filled."""
+    if not report.sentences:
+        return report
+    preds = classifier.classify([report.text[s.start : s.end] for s in report.sentences])
+    sentences = tuple(
+        replace(s, topic=label, confidence=round(conf, 4), model=classifier.version)
+        for s, (label, conf, _) in zip(report.sentences, preds, strict=True)
+    )
+    return replace(report, sentences=sentences)

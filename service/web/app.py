@@ -1,0 +1,153 @@
+"""The FastAPI application: wiring of storage, worker, model, routes, security middleware and errors."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import HTTPException
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
+
+from service.web import api, ui
+from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
+from service.web.db import make_engine, make_sessions, migrate
+from service.web.jobs import Worker
+from service.web.models import Job
+from service.web.pipeline import Analyzer
+from service.web.settings import Settings
+from service.web.state import Forbidden, LoginRequired, ServiceState, require
+from service.web.storage import BlobStore
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+VERSION = "0.1.0"
+UPLOAD_PATHS = ("/api/uploads", "/upload")
+_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
+def build_state(settings: Settings) -> ServiceState:
+    """Engine, blob store, model holder, worker and templates for these settings (nothing started yet)."""
+    engine = make_engine(settings)
+    sessions = make_sessions(engine)
+    blobs = BlobStore(settings.blob_dir)
+    analyzer = Analyzer(settings.topic_model)
+    worker = Worker(sessions, blobs, analyzer, settings.workers, settings.poll_interval)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["score"] = lambda v: "—" if v is None else f"{v:.1f}"
+    templates.env.globals["quote"] = lambda s: quote(str(s), safe="")
+    signer = SessionSigner(settings.signing_key(), settings.session_max_age)
+    return ServiceState(settings, engine, sessions, blobs, analyzer, worker, signer, templates)
+
+
+def _wants_json(request: Request) -> bool:
+    return (request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+            or request.headers.get("authorization", "").lower().startswith("bearer ")
+            or "application/json" in request.headers.get("accept", ""))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service app; migrations run and the worker starts when the app starts (lifespan)."""
+    settings = settings or Settings()
+    svc = build_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(svc.engine)
+        svc.migrated = True
+        # The model loads in the background so /health answers at once; /ready waits for it.
+        threading.Thread(target=svc.analyzer.load, name="nianbao-model", daemon=True).start()
+        if settings.start_worker:
+            svc.worker.start()
+        try:
+            yield
+        finally:
+            svc.worker.stop()
+            svc.engine.dispose()
+
+    app = FastAPI(title="nianbao 年报评审服务", version=VERSION, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None, description="政府信息公开工作年度报告的上传、解析、评分、排名与导出。")
+    app.state.svc = svc
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Refuse oversized uploads from the declared length, before the body is parsed onto disk.
+        length = request.headers.get("content-length")
+        if (request.method == "POST" and request.url.path in UPLOAD_PATHS and length and length.isdigit()
+                and int(length) > settings.max_upload_bytes + 64 * 1024):
+            return JSONResponse({"detail": f"上传超过 {settings.max_upload_bytes // 1048576} MB 上限"}, status_code=413)
+        cookie = request.cookies.get(CSRF_COOKIE)
+        request.state.csrf = cookie or new_csrf_token()
+        response = await call_next(request)
+        if not cookie:
+            response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict",
+                                secure=settings.secure_cookies, path="/")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "需要登录或 API 令牌"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.message}, status_code=403)
+        return ui.render(request, "error.html", status_code=403, title="无权操作", message=exc.message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request) or request.url.path.endswith(".png"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        message = exc.detail if isinstance(exc.detail, str) else "请求无法完成"
+        return ui.render(request, "error.html", status_code=exc.status_code, title=f"错误 {exc.status_code}",
+                         message=message)
+
+    @app.get("/health", tags=["ops"], summary="存活检查（无需登录）")
+    def health() -> dict[str, Any]:
+        """The process answers."""
+        return {"status": "ok", "version": VERSION, "model_version": svc.analyzer.model_version}
+
+    @app.get("/ready", tags=["ops"], summary="就绪检查（无需登录）")
+    def ready() -> JSONResponse:
+        """Migrations applied, database reachable and model loaded (or known to be absent)."""
+        queue: dict[str, int] = {}
+        database = "ok"
+        try:
+            with svc.sessions() as db:
+                queue = {s: n for s, n in db.execute(select(Job.status, func.count(Job.id)).group_by(Job.status))}
+        except Exception as exc:  # readiness must report a broken database, not raise
+            database = f"error: {type(exc).__name__}"
+        ok = svc.migrated and svc.analyzer.loaded.is_set() and database == "ok"
+        body = {"ready": ok, "database": database, "dialect": svc.engine.dialect.name,
+                "model_version": svc.analyzer.model_version, "model_note": svc.analyzer.model_error,
+                "queue": queue}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(user: Principal = Depends(require("viewer"))) -> JSONResponse:  # noqa: B008
+        """The OpenAPI schema (logged-in users only)."""
+        return JSONResponse(app.openapi())
+
+    app.include_router(api.router)
+    app.include_router(ui.router)
+    return app
+
+

@@ -1,0 +1,1 @@
+"""Alembic migrations of the service database, shipped in the package and applied at startup."""

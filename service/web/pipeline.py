@@ -1,0 +1,195 @@
+"""The one adapter between the service and nlp/models/eval: parse, classify, score, rank."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from eval.ranking import Entry, Ranked, city_of, province_of, rank
+from eval.scoring import evaluate, load_rubric
+from nlp.ingest.detect import detect_format
+from nlp.pipeline import parse_bytes
+from nlp.report import Meta, Report, Scorecard
+from nlp.serialize import report_from_dict, report_to_dict
+
+log = logging.getLogger(__name__)
+
+UNSUPPORTED_FORMATS = frozenset({"binary", "empty", "doc"})
+TOPIC_LABELS = {"problem": "问题", "measure": "措施", "mechanism": "机制", "other": "其他"}
+SECTION_LABELS = {
+    "s1_overall": "一、总体情况",
+    "s2_proactive": "二、主动公开政府信息情况",
+    "s3_applications": "三、收到和处理政府信息公开申请情况",
+    "s4_review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
+    "s5_problems": "五、存在的主要问题及改进情况",
+    "s6_other": "六、其他需要报告的事项",
+}
+LEVELS = {"national": "国家", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇",
+          "department": "部门"}
+
+
+class Analyzer:
+    """Holds the topic model (optional) and the rubric; turns uploaded bytes into a scored Report."""
+
+    def __init__(self, topic_model: str = "default") -> None:
+        self.topic_model = topic_model
+        self.rubric = load_rubric()
+        self._classifier: Any = None
+        self.model_version = "none"
+        self.model_error: str | None = None
+        self.loaded = threading.Event()
+        # torch inference is not re-entrant across our worker threads; one at a time is enough.
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load the topic model; a missing or broken model leaves topics off but the service working."""
+        try:
+            if self.topic_model == "off":
+                self.model_error = "disabled"
+                return
+            from models.topics import ModelError, load_classifier
+
+            try:
+                path = None if self.topic_model == "default" else self.topic_model
+                self._classifier = load_classifier(path)
+                self.model_version = self._classifier.version
+            except ModelError as exc:
+                self.model_error = str(exc)
+                log.warning("topic model unavailable, sentences stay unclassified: %s", exc)
+        finally:
+            self.loaded.set()
+
+    def analyze(self, data: bytes, filename: str, previous: Callable[[Meta], Report | None] | None = None) -> Report:
+        """Parse, classify and score one document; never raises for bad input."""
+        report = parse_bytes(data, filename)
+        if report.status != "ok":
+            return evaluate(report, None, self.rubric)
+        if self._classifier is not None:
+            from models.topics import classify_report
+
+            with self._lock:
+                report = classify_report(report, self._classifier)
+        before = previous(report.meta) if previous else None
+        return evaluate(report, before, self.rubric)
+
+
+def is_supported(data: bytes, filename: str) -> bool:
+    """Whether the bytes look like a document we can read at all (PDF, DOCX, HTML, text)."""
+    return detect_format(data, filename) not in UNSUPPORTED_FORMATS
+
+
+def to_body(report: Report) -> dict[str, Any]:
+    """The JSON contract stored for a report."""
+    return report_to_dict(report)
+
+
+def from_body(body: dict[str, Any]) -> Report:
+    """The Report back from its stored JSON."""
+    return report_from_dict(body)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The columns of a report we filter, sort and rank on."""
+
+    title: str | None
+    agency: str | None
+    region: str | None
+    province: str
+    city: str
+    level: str | None
+    year: int | None
+    template: str | None
+    score: float | None
+    errors: int
+    warnings: int
+    rubric: str | None
+    model_version: str | None
+
+
+def summarize(report: Report) -> Summary:
+    """The filterable columns of a scored report."""
+    failed = [f for f in report.findings if f.passed is False]
+    models = {s.model for s in report.sentences if s.model}
+    return Summary(
+        title=report.meta.title, agency=report.meta.agency, region=report.meta.region,
+        province=province_of(report.meta), city=city_of(report.meta), level=report.meta.level,
+        year=report.meta.year, template=report.meta.template,
+        score=report.score.total if report.score else None,
+        errors=sum(1 for f in failed if f.severity == "error"),
+        warnings=sum(1 for f in failed if f.severity == "warning"),
+        rubric=report.score.rubric if report.score else None,
+        model_version=next(iter(sorted(models)), None),
+    )
+
+
+def findings_of(report: Report) -> Iterator[tuple[str, str, bool | None]]:
+    """(rule, severity, passed) of every finding, for rule statistics."""
+    for f in report.findings:
+        yield f.rule, f.severity, f.passed
+
+
+def evidence_cells(evidence: Any) -> list[dict[str, Any]]:
+    """Every table cell named anywhere in a finding's evidence (lhs, rhs, cells, …)."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if {"table", "row", "column"} <= node.keys():
+                found.append(node)
+                return
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(evidence)
+    return found
+
+
+def cell_key(table: str, block: str | None, row: str, column: str) -> str:
+    """One string naming a cell, used to mark it in the page."""
+    return f"{table}|{block or ''}|{row}|{column}"
+
+
+def rank_rows(rows: Iterable[tuple[int, float, str | None, str | None, str | None, str | None, int | None, int]],
+              by: tuple[str, ...]) -> list[Ranked]:
+    """Rank (id, score, rubric, agency, region, level, year, errors) database rows with eval.ranking."""
+    entries = (
+        Entry(str(rid), Scorecard(score, {}, rubric or ""), Meta(agency=agency, region=region, level=level, year=year), errors)
+        for rid, score, rubric, agency, region, level, year, errors in rows
+    )
+    return rank(entries, by)
+
+
+def cell_label(table: str, row: str, column: str, block: str | None = None) -> str:
+    """A reviewer's name for a cell (the evaluator's wording)."""
+    from eval.common import cell_label as label
+
+    return label(table, row, column, block)
+
+
+def row_label(table: str, row: str) -> str:
+    """A short label for a table row."""
+    from eval.common import T4_GROUP_LABELS, t3_row_label
+
+    if table == "table3":
+        return t3_row_label(row)
+    if table == "table4":
+        return T4_GROUP_LABELS.get(row, row)
+    return row
+
+
+def column_label(table: str, column: str) -> str:
+    """A short label for a table column."""
+    from eval.common import T3_COLUMN_LABELS, T4_CELL_LABELS
+
+    if table == "table3":
+        return T3_COLUMN_LABELS.get(column, column)
+    if table == "table4":
+        return T4_CELL_LABELS.get(column, column)
+    return column

@@ -1,0 +1,154 @@
+"""The report page's view model: sections with topic-coloured sentences, tables with failing cells marked."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.web.pipeline import (
+    SECTION_LABELS,
+    TOPIC_LABELS,
+    cell_key,
+    cell_label,
+    column_label,
+    evidence_cells,
+    row_label,
+)
+
+TABLE_TITLES = {"table2": "表二 主动公开政府信息情况", "table3": "表三 收到和处理政府信息公开申请情况",
+                "table4": "表四 政府信息公开行政复议、行政诉讼情况"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class TableView:
+    """One statistical table laid out as a grid."""
+
+    key: str
+    title: str
+    block: str | None
+    columns: list[tuple[str, str]]
+    rows: list[tuple[str, list[dict[str, Any] | None]]]
+
+
+@dataclass
+class PageImage:
+    """A PDF page with the boxes of failing cells."""
+
+    page: int
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+    def query(self) -> str:
+        """The query string asking the server to draw these boxes."""
+        return "&".join("box=" + ",".join(f"{v:.1f}" for v in b) for b in self.boxes)
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return "（空白）"
+    if value == "NA":
+        return "不适用"
+    return str(value)
+
+
+def _failing(findings: list[dict[str, Any]]) -> dict[str, list[tuple[str, str, str]]]:
+    """cell key -> [(rule, severity, message)] for failed findings that name the cell."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for f in findings:
+        if f.get("passed") is not False:
+            continue
+        for c in evidence_cells(f.get("evidence")):
+            key = cell_key(c["table"], c.get("block"), c["row"], c["column"])
+            entry = (f["rule"], f["severity"], f["message"])
+            if entry not in out.setdefault(key, []):
+                out[key].append(entry)
+    return out
+
+
+def tables_view(cells: list[dict[str, Any]], failing: dict[str, list[tuple[str, str, str]]]) -> list[TableView]:
+    """Grids of the three tables in reading order (table 二 one grid per block)."""
+    grids: OrderedDict[tuple[str, str | None], dict[str, Any]] = OrderedDict()
+    for c in cells:
+        grid = grids.setdefault((c["table"], c.get("block")), {"rows": OrderedDict(), "columns": OrderedDict()})
+        grid["columns"].setdefault(c["column"], None)
+        key = cell_key(c["table"], c.get("block"), c["row"], c["column"])
+        problems = failing.get(key, [])
+        severity = min((p[1] for p in problems), key=lambda s: _SEVERITY_ORDER.get(s, 9), default=None)
+        grid["rows"].setdefault(c["row"], {})[c["column"]] = {
+            **c, "key": key, "display": _display(c.get("value")), "severity": severity,
+            "problems": problems, "label": cell_label(c["table"], c["row"], c["column"], c.get("block")),
+        }
+    out = []
+    for (table, block), grid in sorted(grids.items(), key=lambda kv: kv[0][0]):
+        columns = [(col, column_label(table, col)) for col in grid["columns"]]
+        rows = [(row_label(table, row), [values.get(col) for col, _ in columns]) for row, values in grid["rows"].items()]
+        title = TABLE_TITLES.get(table, table) + (f"（{block}）" if block else "")
+        out.append(TableView(table, title, block, columns, rows))
+    return out
+
+
+def page_images(cells: list[dict[str, Any]], failing: dict[str, Any]) -> list[PageImage]:
+    """PDF pages that hold failing cells with known positions, each with its boxes."""
+    pages: dict[int, PageImage] = {}
+    for c in cells:
+        key = cell_key(c["table"], c.get("block"), c["row"], c["column"])
+        if key in failing and c.get("page") and c.get("bbox"):
+            image = pages.setdefault(int(c["page"]), PageImage(int(c["page"])))
+            image.boxes.append(tuple(c["bbox"]))  # type: ignore[arg-type]
+            image.labels.append(cell_label(c["table"], c["row"], c["column"], c.get("block")))
+    return [pages[p] for p in sorted(pages)]
+
+
+def sections_view(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each section with its sentences (topic-coloured when classified)."""
+    sentences = body.get("sentences", [])
+    out = []
+    for sec in body.get("sections", []):
+        inside = [
+            {**s, "topic_label": TOPIC_LABELS.get(s.get("topic") or "", "")}
+            for s in sentences if s.get("section") == sec["key"]
+        ]
+        out.append({**sec, "label": SECTION_LABELS.get(sec["key"], sec["title"]), "sentences": inside})
+    return out
+
+
+def findings_view(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failed findings first (errors, warnings, info), each with its cells and quoted sentence."""
+    out = []
+    for f in findings:
+        evidence = f.get("evidence") or {}
+        sentence = evidence.get("sentence") if isinstance(evidence, dict) else None
+        out.append({
+            **f,
+            "severity_label": SEVERITY_LABELS.get(f["severity"], f["severity"]),
+            "cells": [
+                {"label": c.get("label") or cell_label(c["table"], c["row"], c["column"], c.get("block")),
+                 "display": _display(c.get("value")), "page": c.get("page"),
+                 "key": cell_key(c["table"], c.get("block"), c["row"], c["column"])}
+                for c in evidence_cells(evidence)
+            ],
+            "sentence": sentence.get("text") if isinstance(sentence, dict) else None,
+            "formula": evidence.get("formula") if isinstance(evidence, dict) else None,
+        })
+    rank = {False: 0, None: 1, True: 2}
+    out.sort(key=lambda f: (rank[f["passed"]], _SEVERITY_ORDER.get(f["severity"], 9), f["rule"]))
+    return out
+
+
+def report_view(body: dict[str, Any]) -> dict[str, Any]:
+    """Everything the report template shows."""
+    findings = body.get("findings", [])
+    failing = _failing(findings)
+    cells = body.get("cells", [])
+    return {
+        "sections": sections_view(body),
+        "tables": tables_view(cells, failing),
+        "pages": page_images(cells, failing) if body.get("source", {}).get("format") == "pdf" else [],
+        "findings": findings_view(findings),
+        "failed": sum(1 for f in findings if f.get("passed") is False),
+        "topics": any(s.get("topic") for s in body.get("sentences", [])),
+        "topic_labels": TOPIC_LABELS,
+    }

@@ -1,0 +1,55 @@
+"""Service settings read from NIANBAO_* environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where data lives, which database to use, and the limits that protect the server."""
+
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
+
+    data_dir: Path = Path("nianbao-data")
+    database_url: str | None = None  # SQLite in data_dir when unset; postgresql+psycopg://… otherwise
+    secret_key: str | None = None  # signs session cookies; generated and kept in data_dir when unset
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_zip_members: int = 2000
+    max_zip_total_bytes: int = 500 * 1024 * 1024
+    workers: int = 1  # background worker threads processing queued jobs
+    start_worker: bool = True
+    topic_model: str = "default"  # "default" (the shipped model), "off", or a model directory
+    session_max_age: int = 8 * 3600
+    secure_cookies: bool = False  # set behind HTTPS
+    poll_interval: float = 0.5
+
+    @cached_property
+    def url(self) -> str:
+        """The SQLAlchemy URL actually used."""
+        if self.database_url:
+            url = self.database_url
+            # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{(self.data_dir / 'nianbao.sqlite3').resolve()}"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Content-addressed uploaded files."""
+        return self.data_dir / "blobs"
+
+    def signing_key(self) -> str:
+        """The cookie signing key: configured, or created once and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()

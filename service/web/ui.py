@@ -1,0 +1,250 @@
+"""The server-rendered web UI: login, report list, report page, page images, rankings, compare, upload."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.web import charts
+from service.web.api import filters
+from service.web.auth import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    ROLE_LABELS,
+    SESSION_COOKIE,
+    Principal,
+    create_user,
+    csrf_matches,
+    login,
+)
+from service.web.compare import mark_reuse, reuse_ratio
+from service.web.models import Job, ReportRow, User
+from service.web.pdfimage import render_page
+from service.web.pipeline import LEVELS, SECTION_LABELS
+from service.web.queries import (
+    SORTABLE,
+    Filters,
+    distinct_values,
+    list_reports,
+    mean_by,
+    rankings,
+    score_histogram,
+)
+from service.web.reportview import report_view
+from service.web.state import Forbidden, get_db, get_state, principal, require
+from service.web.uploads import TooLarge, accept, read_limited
+
+router = APIRouter(include_in_schema=False)
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Reviewer = Annotated[Principal, Depends(require("reviewer"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+Db = Annotated[Session, Depends(get_db)]
+FilterDep = Annotated[Filters, Depends(filters)]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page with the user, the CSRF token and the labels every template uses."""
+    svc = get_state(request)
+    context.update(user=principal(request), csrf_token=request.state.csrf, csrf_field=CSRF_FIELD,
+                   role_labels=ROLE_LABELS, levels=LEVELS, model_version=svc.analyzer.model_version)
+    return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an attacker-supplied absolute URL must not turn login into an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/reports"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None, error: str | None = None) -> HTMLResponse:
+    """The login form."""
+    return render(request, "login.html", next=_safe_next(next), error=error)
+
+
+@router.post("/login", response_model=None)
+def login_submit(request: Request, db: Db, username: Annotated[str, Form()], password: Annotated[str, Form()],
+                 csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/reports") -> Response:
+    """Check the password and set the session cookie."""
+    if not csrf_matches(request.cookies.get(CSRF_COOKIE), csrf_token):
+        raise Forbidden("CSRF 校验失败，请刷新页面后重试")
+    user = login(db, username.strip(), password)
+    if user is None:
+        return render(request, "login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
+    svc = get_state(request)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, svc.signer.dumps(user.id), max_age=svc.settings.session_max_age,
+                        httponly=True, samesite="lax", secure=svc.settings.secure_cookies, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(user: Viewer) -> RedirectResponse:
+    """Forget the session."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def home(user: Viewer) -> RedirectResponse:
+    """The report list is the start page."""
+    return RedirectResponse("/reports", status_code=303)
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: Annotated[int, Query(ge=1)] = 1,
+                 sort: str = "id", order: str = "desc") -> HTMLResponse:
+    """The filterable, sortable list of reports."""
+    sort = sort if sort in SORTABLE else "id"
+    order = "asc" if order == "asc" else "desc"
+    result = list_reports(db, f, sort, order, page, 50)
+    options = {name: distinct_values(db, name) for name in ("province", "city", "level", "year")}
+    return render(request, "reports.html", page=result, f=f, sort=sort, order=order, options=options,
+                  params=f.params(), urlencode=urlencode)
+
+
+def _report_row(db: Session, report_id: int) -> ReportRow:
+    row = db.get(ReportRow, report_id)
+    if row is None:
+        raise HTTPException(404, "报告不存在")
+    return row
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(request: Request, report_id: int, user: Viewer, db: Db) -> HTMLResponse:
+    """One report: score, findings, sections, tables and PDF pages with the failing cells marked."""
+    row = _report_row(db, report_id)
+    body = json.loads(row.body)
+    others = db.execute(
+        select(ReportRow.id, ReportRow.year).where(ReportRow.agency == row.agency, ReportRow.id != row.id,
+                                                   ReportRow.agency.is_not(None)).order_by(ReportRow.year)
+    ).all()
+    return render(request, "report.html", row=row, body=body, view=report_view(body), others=others,
+                  section_labels=SECTION_LABELS)
+
+
+@router.get("/reports/{report_id}/pages/{page}.png")
+def page_image(request: Request, report_id: int, page: int, user: Viewer, db: Db,
+               box: Annotated[list[str], Query(max_length=200)] = []) -> Response:  # noqa: B006
+    """A PDF page rendered locally, with the given boxes (PDF points, top-left origin) drawn."""
+    row = _report_row(db, report_id)
+    if row.format != "pdf":
+        raise HTTPException(404, "不是 PDF 报告")
+    boxes = []
+    for spec in box[:50]:
+        try:
+            x0, top, x1, bottom = (float(v) for v in spec.split(","))
+        except ValueError as exc:
+            raise HTTPException(422, "box 应为 x0,top,x1,bottom") from exc
+        boxes.append((x0, top, x1, bottom))
+    try:
+        png = render_page(get_state(request).blobs.get(row.sha256), page, boxes)
+    except IndexError as exc:
+        raise HTTPException(404, "页码不存在") from exc
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/rankings", response_class=HTMLResponse)
+def rankings_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: Annotated[int, Query(ge=1)] = 1,
+                  group: str = "") -> HTMLResponse:
+    """Rankings with charts: the score distribution and mean scores by province and by level."""
+    by = tuple(g for g in group.split(",") if g in ("province", "city", "level", "year"))
+    result = rankings(db, f, by, page, 50)
+    svgs = {
+        "histogram": charts.histogram_svg(score_histogram(db, f)),
+        "province": charts.bars_svg(mean_by(db, f, "province"), "各省平均得分", "chart-province"),
+        "level": charts.bars_svg([(LEVELS.get(g, g), m, n) for g, m, n in mean_by(db, f, "level")],
+                                 "各层级平均得分", "chart-level"),
+    }
+    options = {name: distinct_values(db, name) for name in ("province", "city", "level", "year")}
+    return render(request, "rankings.html", page=result, f=f, group=group, charts=svgs, options=options,
+                  params=f.params(), urlencode=urlencode)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(request: Request, a: int, b: int, user: Viewer, db: Db) -> HTMLResponse:
+    """Two reports side by side (earlier year left); text of the later one reused from the earlier is marked."""
+    left, right = sorted((_report_row(db, a), _report_row(db, b)), key=lambda r: (r.year or 0, r.id))
+    lb, rb = json.loads(left.body), json.loads(right.body)
+
+    def sentences(body: dict[str, Any]) -> list[tuple[str, str | None]]:
+        return [(s["text"], s.get("section")) for s in body.get("sentences", [])]
+
+    marked_right = mark_reuse(sentences(rb), sentences(lb))
+    marked_left = mark_reuse(sentences(lb), sentences(rb))
+    return render(request, "compare.html", left=left, right=right, marked_left=marked_left,
+                  marked_right=marked_right, ratio=reuse_ratio(marked_right), section_labels=SECTION_LABELS)
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request, user: Reviewer) -> HTMLResponse:
+    """The upload form."""
+    return render(request, "upload.html", max_mb=get_state(request).settings.max_upload_bytes // 1048576)
+
+
+@router.post("/upload", response_class=HTMLResponse, response_model=None)
+async def upload_submit(request: Request, user: Reviewer, files: list[UploadFile]) -> Response:
+    """Queue the files and show their jobs."""
+    svc = get_state(request)
+    max_mb = svc.settings.max_upload_bytes // 1048576
+    try:
+        contents = [(f.filename or "", await read_limited(f, svc.settings.max_upload_bytes)) for f in files]
+        result = accept(svc, contents, user.id)
+    except TooLarge as exc:
+        return render(request, "upload.html", status_code=413, max_mb=max_mb, error=str(exc))
+    if not result.jobs:
+        return render(request, "upload.html", status_code=415, max_mb=max_mb, error="没有可读取的报告文件",
+                      rejected=result.rejected)
+    ids = ",".join(str(e.job.id) for e in result.jobs)
+    return RedirectResponse(f"/jobs?ids={ids}", status_code=303)
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def jobs_page(request: Request, user: Viewer, db: Db, ids: str = "") -> HTMLResponse:
+    """Job progress (the page refreshes itself until every job has finished)."""
+    wanted = [int(i) for i in ids.split(",") if i.isdigit()][:500]
+    query = select(Job).order_by(Job.id.desc())
+    query = query.where(Job.id.in_(wanted)) if wanted else query.limit(100)
+    jobs = list(db.scalars(query))
+    pending = any(j.status in ("queued", "running") for j in jobs)
+    return render(request, "jobs.html", jobs=jobs, pending=pending, ids=ids)
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, user: Admin, db: Db, message: str | None = None) -> HTMLResponse:
+    """Accounts (admins only)."""
+    return render(request, "users.html", users=list(db.scalars(select(User).order_by(User.id))), message=message)
+
+
+@router.post("/admin/users", response_model=None)
+def users_create(request: Request, user: Admin, db: Db, username: Annotated[str, Form()],
+                 password: Annotated[str, Form()], role: Annotated[str, Form()]) -> Response:
+    """Create an account."""
+    if db.scalar(select(User.id).where(User.username == username.strip())) is not None:
+        return users_page(request, user, db, message="用户名已存在")
+    try:
+        create_user(db, username.strip(), password, role)
+    except ValueError as exc:
+        return users_page(request, user, db, message=f"无法创建：{exc}")
+    db.commit()
+    return RedirectResponse("/admin/users?message=" + "已创建", status_code=303)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs_page(request: Request, user: Viewer) -> HTMLResponse:
+    """The API reference, rendered from the OpenAPI schema on the server (no CDN script)."""
+    schema = request.app.openapi()
+    operations = [
+        {"method": method.upper(), "path": path, "summary": op.get("summary", ""), "doc": op.get("description", ""),
+         "params": [p["name"] for p in op.get("parameters", [])]}
+        for path, item in schema.get("paths", {}).items() for method, op in item.items()
+    ]
+    return render(request, "docs.html", operations=operations, version=schema.get("info", {}).get("version"))

@@ -1,0 +1,30 @@
+"""Tests of the scoring used by `nianbao train evaluate`."""
+
+from __future__ import annotations
+
+import pytest
+
+from training.data import corpus_dir
+from training.evaluate import format_scores, score, weak_agreement
+
+
+def test_score_by_hand() -> None:
+    gold = ["problem", "problem", "measure", "mechanism", "other", "other"]
+    pred = ["problem", "measure", "measure", "mechanism", "other", "problem"]
+    s = score("x", gold, pred)
+    assert s.per_label["problem"][:3] == pytest.approx((0.5, 0.5, 0.5))
+    assert s.per_label["measure"][:3] == pytest.approx((0.5, 1.0, 2 / 3))
+    assert s.per_label["mechanism"][:3] == pytest.approx((1.0, 1.0, 1.0))
+    assert s.per_label["other"][:3] == pytest.approx((1.0, 0.5, 2 / 3))
+    assert s.macro_f1 == pytest.approx((0.5 + 2 / 3 + 1 + 2 / 3) / 4)
+    assert s.accuracy == pytest.approx(4 / 6)
+    assert s.confusion[0] == [1, 1, 0, 0]
+    assert "macro-F1 0.708" in format_scores(s)
+
+
+@pytest.mark.skipif(not corpus_dir().is_dir(), reason="real corpus not present")
+def test_weak_agreement_is_measured_on_gold() -> None:
+    stats = weak_agreement()
+    assert stats["combined"]["coverage"] > 0.6
+    assert stats["combined"]["accuracy"] > 0.8
+    assert stats["lf_heading"]["accuracy"] > 0.95

@@ -1,0 +1,158 @@
+"""Training and evaluation data: the gold set by reference, written examples, weak labels, the report split."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.pipeline import parse_file
+from nlp.report import Report
+from training.synth import synth_examples
+from training.weak import contexts_of, weak_label
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+GOLD_PATH = HERE / "gold" / "dev_v1.jsonl"
+WRITTEN_PATH = HERE / "data" / "written_v1.jsonl"
+LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
+
+# Split by report, never by sentence; the 洪泽 2023/2024 pair reuses text, so both sit on one side.
+TEST_REPORTS: frozenset[str] = frozenset(
+    {"html/shanghai-office-2019.html", "pdf/huaian-city-2024.pdf", "text/shanghai-stc-2024.pdf-extract.md"}
+)
+REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".md")
+
+
+def corpus_dir() -> Path:
+    """The shared corpus folder ($NIANBAO_CORPUS, else ../shared/corpus beside the repo)."""
+    env = os.environ.get("NIANBAO_CORPUS")
+    return Path(env) if env else HERE.parent.parent / "shared" / "corpus"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled sentence; `file` is empty for written examples."""
+
+    text: str
+    label: str
+    file: str = ""
+    start: int = -1
+    end: int = -1
+    source: str = "gold"  # gold | weak | written | synth
+
+
+def split_of(file: str) -> str:
+    """'test' for the held-out reports, 'train' for every other file."""
+    return "test" if file in TEST_REPORTS else "train"
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: str) -> Report:
+    return parse_file(path)
+
+
+def corpus_reports(root: Path | None = None) -> list[tuple[str, Report]]:
+    """(relative path, Report) of every readable report in the corpus; [] when the corpus is absent."""
+    root = root or corpus_dir()
+    if not root.is_dir():
+        return []
+    out = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() in REPORT_SUFFIXES and path.name != "README.md" and "official" not in path.parts:
+            report = _parsed(str(path))
+            if report.status == "ok":
+                out.append((str(path.relative_to(root)), report))
+    return out
+
+
+def span_hash(text: str) -> str:
+    """Short hash that ties a gold reference to the exact text it was labelled on."""
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def load_gold(path: Path = GOLD_PATH, root: Path | None = None) -> list[Example]:
+    """Gold sentences re-read from the corpus; references whose text changed are skipped with a warning."""
+    root = root or corpus_dir()
+    if not root.is_dir():
+        return []
+    out, stale = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        ref = json.loads(line)
+        file_path = root / ref["file"]
+        if not file_path.exists():
+            continue
+        report = _parsed(str(file_path))
+        start, end = ref["start"], ref["end"]
+        if ref.get("sha1") and span_hash(report.text[start:end]) != ref["sha1"]:
+            # The parser moved the text: find the same sentence by its hash among the current sentences.
+            moved = next(((s.start, s.end) for s in report.sentences
+                          if span_hash(report.text[s.start : s.end]) == ref["sha1"]), None)
+            if moved is None:
+                stale += 1
+                continue
+            start, end = moved
+        out.append(Example(report.text[start:end], ref["label"], ref["file"], start, end, "gold"))
+    if stale:
+        log.warning("%d gold references no longer match the parsed text (parser changed?) and were skipped", stale)
+    return out
+
+
+def load_written(path: Path = WRITTEN_PATH) -> list[Example]:
+    """Our own written examples for the rare cases."""
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [Example(r["text"], r["label"], source="written") for r in rows]
+
+
+def weak_examples(reports: Iterable[tuple[str, Report]]) -> list[Example]:
+    """Weakly labelled sentences of reports (abstentions dropped)."""
+    out = []
+    for file, report in reports:
+        spans = [(s.start, s.end, s.section) for s in report.sentences]
+        for (start, end, _), ctx in zip(spans, contexts_of(report.text, spans), strict=True):
+            label = weak_label(ctx)
+            if label is not None:
+                out.append(Example(ctx.text, label, file, start, end, "weak"))
+    return out
+
+
+def training_examples(n_synth: int = 300, root: Path | None = None) -> list[Example]:
+    """Fine-tuning data: gold of the train-split reports, weak labels for their unlabelled sentences,
+    written and template examples. Nothing from the test-split reports."""
+    gold = [g for g in load_gold(root=root) if split_of(g.file) == "train"]
+    have = {(g.file, g.start, g.end) for g in gold}
+    reports = [(f, r) for f, r in corpus_reports(root) if split_of(f) == "train"]
+    weak = [w for w in weak_examples(reports) if (w.file, w.start, w.end) not in have]
+    synth = [Example(t, lab, source="synth") for t, lab in synth_examples(n_synth)]
+    return gold + weak + load_written() + synth
+
+
+def heldout_examples(root: Path | None = None) -> list[Example]:
+    """The held-out gold sentences (test-split reports)."""
+    return [g for g in load_gold(root=root) if split_of(g.file) == "test"]
+
+
+def pretraining_texts(root: Path | None = None) -> list[str]:
+    """Report text for masked-LM pretraining: every corpus report, line by line, plus our written text."""
+    lines = []
+    for _, report in corpus_reports(root):
+        lines.extend(x.strip() for x in report.text.splitlines() if len(x.strip()) >= 4)
+    lines.extend(e.text for e in load_written())
+    lines.extend(t for t, _ in synth_examples(300))
+    return lines
+
+
+def data_hash(examples: Iterable[Example]) -> str:
+    """sha256 over (text, label) of a dataset, recorded in each model directory."""
+    h = hashlib.sha256()
+    for e in examples:
+        h.update(f"{e.label}\t{e.text}\n".encode())
+    return h.hexdigest()

@@ -1,0 +1,141 @@
+"""Masked-language-model pretraining of a small character-level BERT on report text."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+log = logging.getLogger(__name__)
+
+SPECIAL = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+@dataclass(frozen=True)
+class PretrainConfig:
+    """Size and schedule of the character BERT; defaults train in a few minutes on 2 cores."""
+
+    hidden_size: int = 128
+    num_hidden_layers: int = 4
+    num_attention_heads: int = 4
+    intermediate_size: int = 512
+    max_length: int = 128
+    epochs: int = 12
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    mlm_probability: float = 0.15
+    min_char_count: int = 1
+    seed: int = 42
+    threads: int = 2
+
+
+def build_vocab(texts: Sequence[str], min_count: int = 1) -> list[str]:
+    """Character vocabulary: specials, digits and Latin letters with their ## pieces, then every character seen.
+
+    The ## pieces matter: BERT's word-piece step keeps "2023" as one word, and without ##0–##9 every
+    number would become [UNK].
+    """
+    base = [*SPECIAL]
+    alnum = [*"0123456789", *"abcdefghijklmnopqrstuvwxyz"]
+    base += alnum + [f"##{c}" for c in alnum]
+    counts = Counter(ch for t in texts for ch in t.lower() if not ch.isspace())
+    seen = set(base)
+    for ch, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n >= min_count and ch not in seen:
+            base.append(ch)
+            seen.add(ch)
+    return base
+
+
+def make_tokenizer(vocab: Sequence[str], max_length: int = 128):  # -> BertTokenizer
+    """A BertTokenizer over a character vocabulary (built from the list: vocab_file is ignored by the fast one)."""
+    from collections import OrderedDict
+
+    from transformers import BertTokenizer
+
+    return BertTokenizer(vocab=OrderedDict((tok, i) for i, tok in enumerate(vocab)), do_lower_case=True,
+                         tokenize_chinese_chars=True, model_max_length=max_length)
+
+
+def save_tokenizer(tok, out: Path) -> None:  # tok: a transformers tokenizer
+    """Save the tokenizer and a plain vocab.txt (transformers 5 writes only tokenizer.json)."""
+    tok.save_pretrained(out)
+    vocab = sorted(tok.get_vocab().items(), key=lambda kv: kv[1])
+    (out / "vocab.txt").write_text("".join(f"{t}\n" for t, _ in vocab), encoding="utf-8")
+
+
+class _Encoded:
+    """A list of tokenized examples that the Trainer can index."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> dict:
+        return self.rows[i]
+
+
+def seed_everything(seed: int, threads: int) -> None:
+    """Fixed seeds and a bounded thread count (the machine is shared)."""
+    import torch
+    from transformers import set_seed
+
+    torch.set_num_threads(threads)
+    set_seed(seed)
+
+
+def pretrain(texts: Sequence[str], out_dir: str | Path, config: PretrainConfig | None = None) -> dict:
+    """Train a BertForMaskedLM from scratch on `texts`; save model, vocab and training record to `out_dir`."""
+    from transformers import (
+        BertConfig,
+        BertForMaskedLM,
+        DataCollatorForLanguageModeling,
+        Trainer,
+        TrainingArguments,
+    )
+
+    config = config or PretrainConfig()
+    seed_everything(config.seed, config.threads)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    vocab = build_vocab(texts, config.min_char_count)
+    tok = make_tokenizer(vocab, config.max_length)
+    rows = [dict(tok(t, truncation=True, max_length=config.max_length)) for t in texts if t.strip()]
+    bert_config = BertConfig(
+        vocab_size=len(vocab), hidden_size=config.hidden_size, num_hidden_layers=config.num_hidden_layers,
+        num_attention_heads=config.num_attention_heads, intermediate_size=config.intermediate_size,
+        max_position_embeddings=max(256, config.max_length), pad_token_id=0,
+    )
+    model = BertForMaskedLM(bert_config)
+    args = TrainingArguments(
+        output_dir=str(out / "_trainer"), num_train_epochs=config.epochs,
+        per_device_train_batch_size=config.batch_size, learning_rate=config.learning_rate,
+        warmup_steps=20, weight_decay=0.01, logging_steps=50, save_strategy="no", report_to=[],
+        seed=config.seed, data_seed=config.seed, use_cpu=True, dataloader_num_workers=0,
+        disable_tqdm=True,
+    )
+    collator = DataCollatorForLanguageModeling(tok, mlm_probability=config.mlm_probability)
+    started = time.perf_counter()
+    result = Trainer(model=model, args=args, train_dataset=_Encoded(rows), data_collator=collator).train()
+    seconds = time.perf_counter() - started
+    model.save_pretrained(out, safe_serialization=True)
+    save_tokenizer(tok, out)
+    shutil.rmtree(out / "_trainer", ignore_errors=True)
+    record = {
+        "kind": "mlm-pretrain", "config": asdict(config), "n_texts": len(rows),
+        "n_chars": sum(len(t) for t in texts), "vocab_size": len(vocab),
+        "train_loss": result.training_loss, "train_seconds": round(seconds, 1),
+    }
+    (out / "training_config.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    log.info("pretrained %s in %.0fs, loss %.3f", out, seconds, result.training_loss)
+    return record
