@@ -47,7 +47,9 @@ def entry_from_report(id: str, report: Report) -> Entry:
 
 
 def province_of(meta: Meta) -> str:
-    """The province (or municipality) in the region or agency name, if it names one."""
+    """The province (or municipality) the parser located, else one the region or agency name states."""
+    if meta.province:
+        return meta.province
     for name in (meta.region or "", meta.agency or ""):
         if name.startswith(_MUNICIPALITIES):
             return name[:3]
@@ -58,7 +60,9 @@ def province_of(meta: Meta) -> str:
 
 
 def city_of(meta: Meta) -> str:
-    """The prefecture-level city in the region or agency name, if it names one."""
+    """The prefecture-level city the parser located, else one the region or agency name states."""
+    if meta.city:
+        return meta.city
     for name in (meta.region or "", meta.agency or ""):
         if name.startswith(_MUNICIPALITIES):
             return name[:3]

@@ -133,6 +133,8 @@ class Meta:
     title: str | None = None
     agency: str | None = None
     region: str | None = None
+    province: str | None = None
+    city: str | None = None  # the prefecture-level city, when the region lies in one
     level: str | None = None  # national | province | city | county | township | department
     year: int | None = None
     template: str | None = None  # v2019 | v2021, detected from the tables

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from nlp.report import Meta, Report
+from nlp.structure.regions import locate, widen
 
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 _NAME = re.compile(r"[\u4e00-\u9fff（）()]+")
@@ -82,6 +83,9 @@ def find_meta(report: Report, container_title: str | None = None, template: str 
             if region == agency:
                 region = None
     head = report.text[:3000]
+    if region:
+        region = widen(region, head)
+    province, city = locate(region or agency or "")
     period = None
     match = _PERIOD.search(head)
     if match:
@@ -105,6 +109,8 @@ def find_meta(report: Report, container_title: str | None = None, template: str 
         title=title,
         agency=agency,
         region=region,
+        province=province,
+        city=city,
         level=level_of(agency or ""),
         year=year,
         template=template,
