@@ -83,6 +83,7 @@ def load_classifier(path: str | Path | None = None, *, quantize: bool = False, t
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
     if threads:
         torch.set_num_threads(threads)
@@ -97,6 +98,8 @@ def load_classifier(path: str | Path | None = None, *, quantize: bool = False, t
     if set(labels) != set(LABELS):
         raise ModelError(f"topic model at {model_dir} has labels {list(labels)}, expected {list(LABELS)}")
     started = time.perf_counter()
+    # A progress bar per load is noise on a command line and in batch logs.
+    hf_logging.disable_progress_bar()
     try:
         tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
         model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True).eval()

@@ -13,9 +13,11 @@ from rich.console import Console
 
 from eval.scoring import RubricError, evaluate, load_rubric
 from nlp.pipeline import parse_file
+from nlp.report import Report
 from nlp.serialize import report_to_json
 from service.cli_batch import batch
 from service.cli_serve import serve, user_app
+from service.cli_topics import classify, train_app
 from service.render import render_report
 from service.render_score import render_score
 
@@ -35,13 +37,34 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log what
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+ModelOption = Annotated[
+    Path | None, typer.Option("--model", "-m", help="a local topic model directory (default: the shipped one)")
+]
+TopicsOption = Annotated[bool, typer.Option("--topics/--no-topics", help="classify narrative sentences by topic")]
+
+
+def with_topics(report: Report, model: Path | None, topics: bool) -> Report:
+    """The report with its sentences classified by the topic model, unless topics are off or it failed."""
+    if not topics or report.status == "failed":
+        return report
+    from models.topics import ModelError, classify_report, load_classifier
+
+    try:
+        classifier = load_classifier(model)
+    except ModelError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--model") from exc
+    return classify_report(report, classifier)
+
+
 @app.command()
 def parse(
     file: Annotated[Path, typer.Argument(help="a report: PDF, HTML, DOCX, text or Markdown")],
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json")] = OutputFormat.text,
+    model: ModelOption = None,
+    topics: TopicsOption = True,
 ) -> None:
-    """Read a report into the official structure: sections, the three tables, metadata."""
-    report = parse_file(file)
+    """Read a report into the official structure: sections, the three tables, metadata, sentence topics."""
+    report = with_topics(parse_file(file), model, topics)
     if output is OutputFormat.json:
         sys.stdout.write(report_to_json(report) + "\n")
     else:
@@ -58,13 +81,16 @@ def score(
     ] = None,
     rubric: Annotated[Path | None, typer.Option("--rubric", help="a rubric TOML file (default: the shipped one)")] = None,
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json")] = OutputFormat.text,
+    model: ModelOption = None,
+    topics: TopicsOption = True,
 ) -> None:
     """Check a report against the official format and score it: failed rules first, each with its evidence."""
     try:
         chosen = load_rubric(rubric)
     except (OSError, RubricError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--rubric") from exc
-    report = evaluate(parse_file(file), parse_file(previous) if previous else None, chosen)
+    last_year = with_topics(parse_file(previous), model, topics) if previous else None
+    report = evaluate(with_topics(parse_file(file), model, topics), last_year, chosen)
     if output is OutputFormat.json:
         sys.stdout.write(report_to_json(report) + "\n")
     else:
@@ -75,7 +101,9 @@ def score(
 
 app.command()(batch)
 app.command()(serve)
+app.command()(classify)
 app.add_typer(user_app, name="user")
+app.add_typer(train_app, name="train")
 
 if __name__ == "__main__":
     app()

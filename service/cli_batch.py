@@ -85,12 +85,15 @@ def batch(
     previous: Annotated[Path | None, typer.Option("--previous", help="previous year: an earlier batch's output folder or a folder of reports")] = None,
     rubric: Annotated[Path | None, typer.Option("--rubric", help="a rubric TOML file (default: the shipped one)")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="seconds one report may take")] = 120.0,
-    memory_mb: Annotated[int, typer.Option("--memory-mb", help="memory one worker may use (MB)")] = 2048,
+    memory_mb: Annotated[int, typer.Option("--memory-mb", help="memory one worker may use (MB)")] = 4096,
+    topics: Annotated[bool, typer.Option("--topics/--no-topics", help="classify narrative sentences by topic")] = True,
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="a local topic model directory")] = None,
 ) -> None:
     """Score many reports: results table, rankings by province/year/level, duplicates and an HTML overview."""
     console = Console(stderr=True)
     settings = BatchSettings(workers=workers, engine=engine.value, address=address, rubric=rubric,
-                             limits=Limits(time_s=time_limit, memory_mb=memory_mb))
+                             limits=Limits(time_s=time_limit, memory_mb=memory_mb),
+                             topics=(str(model) if model else "default") if topics else None)
     started = time.monotonic()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(),
                TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())

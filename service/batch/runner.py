@@ -222,7 +222,7 @@ def run_batch(
         todo = [_bare(j) for j in readable if (j.sha256, "") not in state.done]
         reused += len(readable) - len(todo)
         _run(engine, task_fn, state, "评分", [(j, "") for j in todo],
-             lambda i: Task(todo[i], settings.rubric, settings.parse))
+             lambda i: Task(todo[i], settings.rubric, settings.parse, topics=settings.topics))
 
         alone = {j.path: overlay(state.done[(j.sha256, "")].row, j) for j in jobs}
         # Phase 2: reports whose previous year is known are scored again with the cross-year rules.

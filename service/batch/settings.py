@@ -21,7 +21,8 @@ class Limits:
     """What one report may cost a worker before it is recorded as failed."""
 
     time_s: float = 120.0
-    memory_mb: int = 2048  # address-space limit of a local worker (RLIMIT_AS)
+    # Address-space limit of a local worker (RLIMIT_AS); torch alone maps about 1.5 GB of it.
+    memory_mb: int = 4096
     tasks_per_worker: int = 200  # recycle workers so that slow leaks cannot grow without bound
 
 
@@ -36,6 +37,9 @@ class BatchSettings:
     limits: Limits = field(default_factory=Limits)
     parse: ParseSettings = field(default_factory=ParseSettings)
     dup_threshold: float = 0.8  # estimated Jaccard of character shingles above which a pair is flagged
+    # Topic model for the narrative sentences: "default" is the shipped one, a path a local model, None off
+    # (the CLI turns it on; library callers opt in because loading torch costs seconds per worker).
+    topics: str | None = None
 
 
 def _version() -> str:
@@ -59,6 +63,23 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+def topic_model_stamp(topics: str | None) -> str:
+    """What identifies the topic model without loading it: its config and weights' size and hash prefix."""
+    if topics is None:
+        return "off"
+    from models.topics import DEFAULT_MODEL_DIR
+
+    model_dir = DEFAULT_MODEL_DIR if topics == "default" else Path(topics)
+    digest = hashlib.sha256()
+    for name in ("config.json", "model.safetensors"):
+        path = model_dir / name
+        if path.exists():
+            with path.open("rb") as handle:
+                digest.update(handle.read(1 << 20))
+            digest.update(str(path.stat().st_size).encode())
+    return digest.hexdigest()[:16]
+
+
 def settings_hash(settings: BatchSettings) -> str:
     """A short hash of what changes a report's score: rubric content, parse settings, code.
 
@@ -74,6 +95,7 @@ def settings_hash(settings: BatchSettings) -> str:
         "rubric": rubric.version,
         "rubric_text": hashlib.sha256(rubric_text.encode()).hexdigest(),
         "parse": asdict(settings.parse),
+        "topics": topic_model_stamp(settings.topics),
     }
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

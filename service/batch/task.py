@@ -29,6 +29,7 @@ class Task:
     current_json: str | None = None  # set when rescoring: the report as scored alone
     previous_json: str | None = None
     previous_sha256: str = ""
+    topics: str | None = None  # "default", a model directory, or None for no topic classification
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ def rubric_for(path: Path | None) -> Rubric:
     return load_rubric(path)
 
 
+@cache
+def classifier_for(topics: str) -> Any:
+    """The topic model, loaded once per worker process."""
+    from models.topics import load_classifier
+
+    return load_classifier(None if topics == "default" else topics)
+
+
 def narrative(report_text: str, spans: list[tuple[int, int]]) -> str:
     """The narrative sentences joined: what a reuse check compares (headings and tables left out)."""
     return "".join(report_text[s:e] for s, e in spans)
@@ -60,6 +69,10 @@ def run_task(task: Task) -> Outcome:
         report = report_from_json(task.current_json)
     else:
         report = parse_file(task.job.path, task.parse)
+        if task.topics and report.status == "ok":
+            from models.topics import classify_report
+
+            report = classify_report(report, classifier_for(task.topics))
     previous = report_from_json(task.previous_json) if task.previous_json else None
     scored = evaluate(report, previous, rubric)
     sig = signature(narrative(scored.text, [(s.start, s.end) for s in scored.sentences]))

@@ -91,7 +91,7 @@ def test_rerun_resumes_without_scoring_again(fixture_batch: Path, tmp_path: Path
     out = tmp_path / "again"
     shutil.copytree(fixture_batch, out)
     before = (out / "results.csv").read_bytes()
-    result = run_batch([str(FIXTURES)], out, BatchSettings(workers=1))
+    result = run_batch([str(FIXTURES)], out, BatchSettings(workers=1, topics="default"))
     assert result.computed == 0
     assert result.reused >= 20
     assert (out / "results.csv").read_bytes() == before

@@ -36,3 +36,23 @@ def test_failed_document_exits_2_with_the_reason() -> None:
     result = runner.invoke(app, ["parse", str(FIXTURES / "scanned.pdf"), "--format", "json"])
     assert result.exit_code == 2
     assert json.loads(result.stdout)["errors"][0]["code"] == "no_text_layer"
+
+
+def test_parse_fills_sentence_topics_from_the_shipped_model() -> None:
+    result = runner.invoke(app, ["parse", str(FIXTURES / "v2021-complete.html"), "--format", "json"])
+    sentences = json.loads(result.stdout)["sentences"]
+    assert {s["topic"] for s in sentences} <= {"problem", "measure", "mechanism", "other"}
+    assert all(s["model"] and 0 < s["confidence"] <= 1 for s in sentences)
+    problems = [s["text"] for s in sentences if s["section"] == "s5_problems" and s["topic"] == "problem"]
+    assert problems, "section 五 of the fixture states problems"
+
+
+def test_topics_can_be_switched_off() -> None:
+    result = runner.invoke(app, ["parse", str(FIXTURES / "v2021-complete.html"), "--format", "json", "--no-topics"])
+    assert all(s["topic"] is None for s in json.loads(result.stdout)["sentences"])
+
+
+def test_missing_model_directory_is_named() -> None:
+    result = runner.invoke(app, ["parse", str(FIXTURES / "v2021-complete.html"), "--model", "/nonexistent/model"])
+    assert result.exit_code == 2
+    assert "/nonexistent/model" in result.output
