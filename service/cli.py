@@ -16,6 +16,7 @@ from nlp.pipeline import parse_file
 from nlp.report import Report
 from nlp.serialize import report_to_json
 from service.cli_batch import batch
+from service.cli_retrain import retrain
 from service.cli_serve import serve, user_app
 from service.cli_topics import classify, train_app
 from service.render import render_report
@@ -103,6 +104,7 @@ app.command()(batch)
 app.command()(serve)
 app.command()(classify)
 app.add_typer(user_app, name="user")
+train_app.command("retrain")(retrain)
 app.add_typer(train_app, name="train")
 
 if __name__ == "__main__":

@@ -18,12 +18,13 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from eval.scoring import load_rubric
-from service.web import api, ui
+from service.web import api, review, ui
 from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.db import make_engine, make_sessions, migrate
 from service.web.jobs import Worker
 from service.web.models import Job
 from service.web.pipeline import Analyzer
+from service.web.retraining import Retrainer
 from service.web.settings import Settings
 from service.web.state import Forbidden, LoginRequired, ServiceState, require
 from service.web.storage import BlobStore
@@ -41,7 +42,7 @@ def build_state(settings: Settings) -> ServiceState:
     engine = make_engine(settings)
     sessions = make_sessions(engine)
     blobs = BlobStore(settings.blob_dir)
-    analyzer = Analyzer(settings.topic_model)
+    analyzer = Analyzer(settings.topic_model, settings.versions_dir)
     worker = Worker(sessions, blobs, analyzer, settings.workers, settings.poll_interval)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["score"] = lambda v: "—" if v is None else f"{v:.1f}"
@@ -50,7 +51,9 @@ def build_state(settings: Settings) -> ServiceState:
     labels = {d.key: d.label for d in load_rubric().dimensions}
     templates.env.filters["dimension"] = lambda key: labels.get(key, key)
     signer = SessionSigner(settings.signing_key(), settings.session_max_age)
-    return ServiceState(settings, engine, sessions, blobs, analyzer, worker, signer, templates)
+    state = ServiceState(settings, engine, sessions, blobs, analyzer, worker, signer, templates)
+    state.retrainer = Retrainer(settings, sessions, analyzer)
+    return state
 
 
 def _wants_json(request: Request) -> bool:
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(svc.engine)
         svc.migrated = True
+        svc.retrainer.recover()
         # The model loads in the background so /health answers at once; /ready waits for it.
         threading.Thread(target=svc.analyzer.load, name="nianbao-model", daemon=True).start()
         if settings.start_worker:
@@ -151,7 +155,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(app.openapi())
 
     app.include_router(api.router)
+    app.include_router(review.api_router)
     app.include_router(ui.router)
+    app.include_router(review.ui_router)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The database tables: users, API tokens, jobs, scored reports and their findings."""
+"""The database tables: users, API tokens, jobs, scored reports, findings, annotations and retraining runs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -106,3 +107,87 @@ class FindingRow(Base):
 
 
 Index("ix_reports_agency_year", ReportRow.agency, ReportRow.year)
+
+
+class AnnotationItem(Base):
+    """One sentence of a stored report offered for review, with its paragraph around it."""
+
+    __tablename__ = "annotation_items"
+    __table_args__ = (UniqueConstraint("report_id", "start", "end", name="uq_annotation_items_span"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    before: Mapped[str] = mapped_column(Text, default="")  # the paragraph before the sentence
+    after: Mapped[str] = mapped_column(Text, default="")
+    text_key: Mapped[str] = mapped_column(String(40), index=True)
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)  # in the frozen test split: never offered
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Suggestion(Base):
+    """What a model proposed for an item; kept apart from every person's answer."""
+
+    __tablename__ = "suggestions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("annotation_items.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(16), index=True)
+    confidence: Mapped[float] = mapped_column(Float)
+    scores: Mapped[str] = mapped_column(Text)  # JSON {label: probability}
+    uncertainty: Mapped[float] = mapped_column(Float, index=True)
+    model_version: Mapped[str] = mapped_column(String(64))
+    current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Annotation(Base):
+    """One step of a reviewer's answer to an item; rows are only appended, the latest per reviewer counts."""
+
+    __tablename__ = "annotations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("annotation_items.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))  # draft | submitted | skipped
+    kind: Mapped[str] = mapped_column(String(16), default="review")  # review | adjudication
+    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id", ondelete="SET NULL"),
+                                                      nullable=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assignment(Base):
+    """An item given to a particular reviewer (two reviewers per item where agreement is measured)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("item_id", "reviewer_id", name="uq_assignments_item_reviewer"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("annotation_items.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RetrainRun(Base):
+    """One retraining job: what it trained on, the old and new scores, and whether it promoted."""
+
+    __tablename__ = "retrain_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|running|done|failed
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    base_version: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    new_version: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)  # promoted | kept
+    old_macro_f1: Mapped[float | None] = mapped_column(Float, nullable=True)
+    new_macro_f1: Mapped[float | None] = mapped_column(Float, nullable=True)
+    n_answers: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    metrics: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, as in the version's metrics.json
+    hints: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of label-error hints
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+Index("ix_annotations_item_reviewer", Annotation.item_id, Annotation.reviewer_id)

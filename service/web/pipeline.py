@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from eval.ranking import Entry, Ranked, city_of, province_of, rank
@@ -34,11 +35,13 @@ LEVELS = {"national": "国家", "province": "省级", "city": "市级", "county"
 class Analyzer:
     """Holds the topic model (optional) and the rubric; turns uploaded bytes into a scored Report."""
 
-    def __init__(self, topic_model: str = "default") -> None:
+    def __init__(self, topic_model: str = "default", versions_dir: Path | None = None) -> None:
         self.topic_model = topic_model
+        self.versions_dir = versions_dir
         self.rubric = load_rubric()
         self._classifier: Any = None
         self.model_version = "none"
+        self.model_path: Path | None = None
         self.model_error: str | None = None
         self.loaded = threading.Event()
         # torch inference is not re-entrant across our worker threads; one at a time is enough.
@@ -53,14 +56,50 @@ class Analyzer:
             from models.topics import ModelError, load_classifier
 
             try:
-                path = None if self.topic_model == "default" else self.topic_model
-                self._classifier = load_classifier(path)
-                self.model_version = self._classifier.version
+                self._set(load_classifier(self._configured_path()))
             except ModelError as exc:
                 self.model_error = str(exc)
                 log.warning("topic model unavailable, sentences stay unclassified: %s", exc)
         finally:
             self.loaded.set()
+
+    def _configured_path(self) -> str | Path | None:
+        # A version promoted or rolled back to by retraining outranks the configured model after a restart.
+        if self.versions_dir is not None:
+            from training.versions import VersionStore
+
+            current = VersionStore(self.versions_dir).current()
+            if current is not None and current.path.is_dir():
+                return current.path
+        return None if self.topic_model == "default" else self.topic_model
+
+    def _set(self, classifier: Any) -> None:
+        with self._lock:
+            self._classifier = classifier
+            self.model_version = classifier.version
+            self.model_path = Path(classifier.path)
+            self.model_error = None
+
+    @property
+    def classifier(self) -> Any:
+        """The loaded topic classifier, or None when topics are off or the model is missing."""
+        return self._classifier
+
+    def switch(self, path: Path) -> str:
+        """Serve the model in `path` from now on, without a restart; returns its version."""
+        from models.topics import load_classifier
+
+        classifier = load_classifier(path)
+        self._set(classifier)
+        log.info("now serving topic model %s from %s", classifier.version, path)
+        return classifier.version
+
+    def classify_texts(self, texts: list[str]) -> tuple[str, list[tuple[str, float, dict[str, float]]]] | None:
+        """(model version, predictions) for texts with the current model; None when no model is loaded."""
+        with self._lock:
+            if self._classifier is None:
+                return None
+            return self._classifier.version, self._classifier.classify(texts)
 
     def analyze(self, data: bytes, filename: str, previous: Callable[[Meta], Report | None] | None = None) -> Report:
         """Parse, classify and score one document; never raises for bad input."""

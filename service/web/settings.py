@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     session_max_age: int = 8 * 3600
     secure_cookies: bool = False  # set behind HTTPS
     poll_interval: float = 0.5
+    agreement_fraction: float = 0.0  # share of review items given to two reviewers, for Cohen's kappa
+    retrain_test_data: str = "gold"  # "gold" (held-out gold reports) or a JSON Lines file of {"text", "label"}
+    retrain_base_data: str = "default"  # "default" (training.data), "none", or a JSON Lines file
+    retrain_epochs: int = 3
+    retrain_batch_size: int = 32
+    retrain_hint_threshold: float = 0.8  # model confidence in another label that flags a submitted answer
 
     @cached_property
     def url(self) -> str:
@@ -37,6 +43,11 @@ class Settings(BaseSettings):
                 url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
             return url
         return f"sqlite:///{(self.data_dir / 'nianbao.sqlite3').resolve()}"
+
+    @property
+    def versions_dir(self) -> Path:
+        """Kept topic-model versions (each with metrics and data hash) and the registry of the current one."""
+        return self.data_dir / "versions"
 
     @property
     def blob_dir(self) -> Path:

@@ -43,6 +43,7 @@ class ServiceState:
     signer: SessionSigner
     templates: Jinja2Templates
     migrated: bool = False
+    retrainer: Any = None  # service.web.retraining.Retrainer (kept untyped here to avoid an import cycle)
 
 
 class LoginRequired(Exception):

@@ -1,8 +1,8 @@
 // Small progressive enhancements; every page works without this script.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
-  // The job page reloads itself until every job has finished.
-  const pending = document.getElementById("jobs-pending");
+  // Job and retraining-run pages reload themselves until every job has finished.
+  const pending = document.getElementById("jobs-pending") || document.getElementById("run-pending");
   if (pending) {
     const seconds = Number(pending.dataset.refresh || "2");
     setTimeout(() => window.location.reload(), seconds * 1000);

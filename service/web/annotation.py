@@ -1,0 +1,452 @@
+"""Review items, model suggestions and reviewers' answers: sync from reports, the queue, answers, agreement, JSONL."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from models.topics import LABELS
+from service.web.models import Annotation, AnnotationItem, Assignment, ReportRow, Suggestion, User, utcnow
+from service.web.pipeline import SECTION_LABELS, TOPIC_LABELS, Analyzer
+from training.active import diverse_order, uncertainty
+from training.agreement import agreement
+from training.retrain import Answer, is_frozen, text_key
+
+STATUSES = ("draft", "submitted", "skipped")
+FINAL = ("submitted", "skipped")
+CONTEXT_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """What marks a sentence as part of the frozen test split."""
+
+    test_keys: frozenset[str] = frozenset()
+    report_hashes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """Which items the queue offers."""
+
+    report_id: int | None = None
+    section: str | None = None
+    topic: str | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+
+
+def _paragraph(body: dict[str, Any], start: int, end: int) -> tuple[str, str]:
+    """The paragraph text before and after a sentence, cut to a readable length.
+
+    PDF blocks are often single lines, so a paragraph is taken as the run of paragraph blocks between two
+    headings around the sentence; without blocks, the line the sentence sits on.
+    """
+    text = body.get("text") or ""
+    blocks = sorted(body.get("blocks") or [], key=lambda b: b.get("start", 0))
+    hit = [i for i, b in enumerate(blocks) if b.get("start", 0) < end and b.get("end", 0) > start]
+    if hit:
+        first, last = hit[0], hit[-1]
+        while first > 0 and blocks[first - 1].get("kind") == "paragraph" and blocks[first].get("kind") == "paragraph":
+            first -= 1
+        while (last + 1 < len(blocks) and blocks[last + 1].get("kind") == "paragraph"
+               and blocks[last].get("kind") == "paragraph"):
+            last += 1
+        lo, hi = min(start, blocks[first]["start"]), max(end, blocks[last]["end"])
+    else:
+        lo = text.rfind("\n", 0, start) + 1
+        nl = text.find("\n", end)
+        hi = len(text) if nl < 0 else nl
+    return text[max(lo, start - CONTEXT_CHARS) : start], text[end : min(hi, end + CONTEXT_CHARS)]
+
+
+def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fraction: float = 0.0) -> int:
+    """Create review items (with suggestions) for every stored report that has none yet; returns how many."""
+    pending = db.execute(
+        select(ReportRow.id, ReportRow.sha256, ReportRow.body).where(
+            ReportRow.status == "ok", ~select(AnnotationItem.id).where(AnnotationItem.report_id == ReportRow.id).exists()
+        )
+    ).all()
+    created = 0
+    for report_id, sha256, raw in pending:
+        body = json.loads(raw)
+        items = []
+        for s in body.get("sentences") or []:
+            text = (s.get("text") or "").strip()
+            if not text:
+                continue
+            before, after = _paragraph(body, s["start"], s["end"])
+            key = text_key(text)
+            items.append((AnnotationItem(
+                report_id=report_id, start=s["start"], end=s["end"], section=s.get("section"), text=text,
+                before=before, after=after, text_key=key, frozen=is_frozen(text, sha256, frozen.test_keys,
+                                                                           frozen.report_hashes),
+            ), s))
+        if not items:
+            continue
+        db.add_all([it for it, _ in items])
+        db.flush()
+        predicted = analyzer.classify_texts([it.text for it, _ in items])
+        for n, (item, s) in enumerate(items):
+            if predicted is not None:
+                version, preds = predicted
+                label, conf, scores = preds[n]
+            elif s.get("topic") in LABELS:
+                # No model now, but the report was classified when it was stored: keep that suggestion.
+                version, label, conf = s.get("model") or "unknown", s["topic"], float(s.get("confidence") or 0.0)
+                scores = {label: conf}
+            else:
+                continue
+            db.add(Suggestion(item_id=item.id, label=label, confidence=round(conf, 4), scores=json.dumps(scores),
+                              uncertainty=uncertainty(scores), model_version=version, current=True))
+        created += len(items)
+        if agreement_fraction > 0:
+            _assign_pairs(db, [it for it, _ in items if not it.frozen], agreement_fraction, seed=report_id)
+    db.commit()
+    return created
+
+
+def _reviewers(db: Session) -> list[int]:
+    return list(db.scalars(select(User.id).where(User.active.is_(True), User.role.in_(("reviewer", "admin")))
+                           .order_by(User.id)))
+
+
+def _assign_pairs(db: Session, items: list[AnnotationItem], fraction: float, seed: int,
+                  reviewers: list[int] | None = None) -> int:
+    """Give a share of the items to two reviewers each, rotating through the pairs."""
+    people = reviewers if reviewers is not None else _reviewers(db)
+    if len(people) < 2 or not items:
+        return 0
+    rng = random.Random(seed)
+    chosen = [it for it in items if rng.random() < fraction]
+    pairs = [(a, b) for i, a in enumerate(people) for b in people[i + 1 :]]
+    for n, item in enumerate(chosen):
+        a, b = pairs[n % len(pairs)]
+        for reviewer in (a, b):
+            if db.scalar(select(Assignment.id).where(Assignment.item_id == item.id,
+                                                     Assignment.reviewer_id == reviewer)) is None:
+                db.add(Assignment(item_id=item.id, reviewer_id=reviewer))
+    return len(chosen)
+
+
+def assign(db: Session, reviewer_ids: list[int], fraction: float, report_id: int | None = None,
+           seed: int = 0) -> int:
+    """Give a share of the items nobody has answered yet (of one report, or all) to pairs of these reviewers;
+    returns how many."""
+    query = select(AnnotationItem).where(AnnotationItem.frozen.is_(False),
+                                         ~select(Assignment.id).where(Assignment.item_id == AnnotationItem.id).exists())
+    if report_id is not None:
+        query = query.where(AnnotationItem.report_id == report_id)
+    answered = {item for (item, _), a in _latest_answers(db).items() if a.status in FINAL}
+    items = [it for it in db.scalars(query.order_by(AnnotationItem.id)) if it.id not in answered]
+    count = _assign_pairs(db, items, fraction, seed, reviewer_ids)
+    db.commit()
+    return count
+
+
+def refresh_suggestions(db: Session, analyzer: Analyzer, batch: int = 512) -> int:
+    """Re-score every item whose current suggestion comes from another model version; returns how many."""
+    version = analyzer.model_version
+    stale = list(db.scalars(
+        select(AnnotationItem).where(~select(Suggestion.id).where(
+            Suggestion.item_id == AnnotationItem.id, Suggestion.current.is_(True),
+            Suggestion.model_version == version).exists()).order_by(AnnotationItem.id)))
+    done = 0
+    for i in range(0, len(stale), batch):
+        chunk = stale[i : i + batch]
+        predicted = analyzer.classify_texts([it.text for it in chunk])
+        if predicted is None:
+            return done
+        version, preds = predicted
+        db.execute(update(Suggestion).where(Suggestion.item_id.in_([it.id for it in chunk]))
+                   .values(current=False))
+        for item, (label, conf, scores) in zip(chunk, preds, strict=True):
+            db.add(Suggestion(item_id=item.id, label=label, confidence=round(conf, 4), scores=json.dumps(scores),
+                              uncertainty=uncertainty(scores), model_version=version, current=True))
+        db.commit()
+        done += len(chunk)
+    return done
+
+
+def _latest_answers(db: Session, kind: str = "review",
+                    item_ids: Iterable[int] | None = None) -> dict[tuple[int, int], Annotation]:
+    """The latest answer row per (item, reviewer) of one kind."""
+    latest = (select(func.max(Annotation.id)).where(Annotation.kind == kind)
+              .group_by(Annotation.item_id, Annotation.reviewer_id))
+    query = select(Annotation).where(Annotation.id.in_(latest))
+    if item_ids is not None:
+        query = query.where(Annotation.item_id.in_(list(item_ids)))
+    return {(a.item_id, a.reviewer_id): a for a in db.scalars(query)}
+
+
+def queue(db: Session, reviewer_id: int, filters: QueueFilters, limit: int = 50,
+          penalty: float = 1.0) -> list[dict[str, Any]]:
+    """The next items for a reviewer: items given to them first, then open items, most uncertain first,
+    near-duplicates of already-queued sentences pushed back."""
+    query = (select(AnnotationItem, Suggestion, ReportRow.filename, ReportRow.agency, ReportRow.year)
+             .join(ReportRow, ReportRow.id == AnnotationItem.report_id)
+             .outerjoin(Suggestion, (Suggestion.item_id == AnnotationItem.id) & Suggestion.current.is_(True))
+             .where(AnnotationItem.frozen.is_(False)))
+    if filters.report_id is not None:
+        query = query.where(AnnotationItem.report_id == filters.report_id)
+    if filters.section:
+        query = query.where(AnnotationItem.section == filters.section)
+    if filters.topic:
+        query = query.where(Suggestion.label == filters.topic)
+    if filters.min_confidence is not None:
+        query = query.where(Suggestion.confidence >= filters.min_confidence)
+    if filters.max_confidence is not None:
+        query = query.where(Suggestion.confidence <= filters.max_confidence)
+    rows = db.execute(query).all()
+    answers = _latest_answers(db)
+    assigned: dict[int, set[int]] = {}
+    for item_id, reviewer in db.execute(select(Assignment.item_id, Assignment.reviewer_id)):
+        assigned.setdefault(item_id, set()).add(reviewer)
+    done_by: dict[int, set[int]] = {}
+    for (item_id, reviewer), a in answers.items():
+        if a.status in FINAL:
+            done_by.setdefault(item_id, set()).add(reviewer)
+    candidates, texts, scores = [], [], []
+    for item, sugg, filename, agency, year in rows:
+        if reviewer_id in done_by.get(item.id, set()):
+            continue
+        people = assigned.get(item.id, set())
+        mine = reviewer_id in people
+        if people and not mine:
+            continue  # given to other reviewers
+        if not people and done_by.get(item.id):
+            continue  # answered once and not meant for a second opinion
+        candidates.append((item, sugg, filename, agency, year, answers.get((item.id, reviewer_id))))
+        texts.append(item.text)
+        # Items given to this reviewer come before open ones whatever their uncertainty.
+        scores.append((sugg.uncertainty if sugg else 1.0) + (2.0 if mine else 0.0))
+    picked = diverse_order(candidates, texts, scores, limit, penalty)
+    return [_entry(item, sugg, filename, agency, year, mine) for item, sugg, filename, agency, year, mine in picked]
+
+
+def _entry(item: AnnotationItem, sugg: Suggestion | None, filename: str, agency: str | None, year: int | None,
+           mine: Annotation | None) -> dict[str, Any]:
+    return {
+        "id": item.id, "report_id": item.report_id, "report": agency or filename, "year": year,
+        "section": item.section, "section_label": SECTION_LABELS.get(item.section or "", "（未归入部分）"),
+        "text": item.text, "before": item.before, "after": item.after,
+        "suggestion": _suggestion_dict(sugg),
+        "answer": {"label": mine.label, "status": mine.status} if mine else None,
+    }
+
+
+def _suggestion_dict(sugg: Suggestion | None) -> dict[str, Any] | None:
+    if sugg is None:
+        return None
+    return {"label": sugg.label, "label_zh": TOPIC_LABELS.get(sugg.label, sugg.label), "confidence": sugg.confidence,
+            "scores": json.loads(sugg.scores), "uncertainty": sugg.uncertainty, "model_version": sugg.model_version}
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be recorded (unknown item, label or status)."""
+
+
+def answer(db: Session, item_id: int, reviewer_id: int, label: str | None, status: str,
+           kind: str = "review") -> Annotation:
+    """Append a reviewer's answer; a submitted answer needs a label, a skip has none."""
+    item = db.get(AnnotationItem, item_id)
+    if item is None:
+        raise AnswerError("条目不存在")
+    if item.frozen:
+        raise AnswerError("该句属于冻结测试集，不能标注")
+    if status not in STATUSES:
+        raise AnswerError(f"status 应为 {'/'.join(STATUSES)}")
+    if status == "submitted" and label not in LABELS:
+        raise AnswerError(f"label 应为 {'/'.join(LABELS)}")
+    if label is not None and label not in LABELS:
+        raise AnswerError(f"label 应为 {'/'.join(LABELS)}")
+    sugg = db.scalar(select(Suggestion.id).where(Suggestion.item_id == item_id, Suggestion.current.is_(True)))
+    row = Annotation(item_id=item_id, reviewer_id=reviewer_id, label=None if status == "skipped" else label,
+                     status=status, kind=kind, suggestion_id=sugg, created=utcnow())
+    db.add(row)
+    db.commit()
+    return row
+
+
+def undo(db: Session, item_id: int, reviewer_id: int) -> Annotation | None:
+    """Take back a reviewer's final answer: a new draft row keeps the label, so history shows both steps."""
+    current = _latest_answers(db, item_ids=[item_id]).get((item_id, reviewer_id))
+    if current is None or current.status == "draft":
+        return current
+    return answer(db, item_id, reviewer_id, current.label, "draft")
+
+
+def history(db: Session, item_id: int) -> dict[str, Any]:
+    """Every suggestion and every answer step of one item."""
+    names = dict(db.execute(select(User.id, User.username)).all())
+    suggestions = db.scalars(select(Suggestion).where(Suggestion.item_id == item_id).order_by(Suggestion.id))
+    answers = db.scalars(select(Annotation).where(Annotation.item_id == item_id).order_by(Annotation.id))
+    return {
+        "item_id": item_id,
+        "suggestions": [{**(_suggestion_dict(s) or {}), "current": s.current, "created": _iso(s.created)}
+                        for s in suggestions],
+        "answers": [{"reviewer": names.get(a.reviewer_id), "label": a.label, "status": a.status, "kind": a.kind,
+                     "created": _iso(a.created)} for a in answers],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def progress(db: Session) -> list[dict[str, Any]]:
+    """Per reviewer: submitted, skipped and draft items, and what is still open to them."""
+    names = dict(db.execute(select(User.id, User.username)).all())
+    counts: dict[int, dict[str, int]] = {}
+    for (_, reviewer), a in _latest_answers(db).items():
+        counts.setdefault(reviewer, dict.fromkeys(STATUSES, 0))[a.status] += 1
+    total = db.scalar(select(func.count(AnnotationItem.id)).where(AnnotationItem.frozen.is_(False))) or 0
+    assigned = dict(db.execute(select(Assignment.reviewer_id, func.count(Assignment.id))
+                               .group_by(Assignment.reviewer_id)).all())
+    return [{"reviewer": names.get(r, str(r)), "reviewer_id": r, **c, "assigned": assigned.get(r, 0),
+             "items": total} for r, c in sorted(counts.items())]
+
+
+@dataclass
+class Resolved:
+    """The training label of every answered item, and the items two reviewers disagree on."""
+
+    labels: dict[int, str] = field(default_factory=dict)
+    disagreements: dict[int, dict[str, str]] = field(default_factory=dict)
+    by_reviewer: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+def resolve(db: Session) -> Resolved:
+    """Only submitted answers count: an adjudication decides; otherwise reviewers who agree decide; a
+    disagreement without adjudication trains nothing until an admin settles it."""
+    names = dict(db.execute(select(User.id, User.username)).all())
+    out = Resolved()
+    for (item_id, reviewer), a in _latest_answers(db).items():
+        if a.status == "submitted" and a.label:
+            out.by_reviewer.setdefault(item_id, {})[names.get(reviewer, str(reviewer))] = a.label
+    adjudicated = {item_id: a.label for (item_id, _), a in _latest_answers(db, "adjudication").items()
+                   if a.status == "submitted" and a.label}
+    for item_id, labels in out.by_reviewer.items():
+        distinct = set(labels.values())
+        if item_id in adjudicated:
+            out.labels[item_id] = adjudicated[item_id]
+        elif len(distinct) == 1:
+            out.labels[item_id] = distinct.pop()
+        else:
+            out.disagreements[item_id] = labels
+    for item_id, label in adjudicated.items():
+        out.labels.setdefault(item_id, label)
+    return out
+
+
+def training_answers(db: Session) -> list[Answer]:
+    """The resolved submitted answers as training examples (frozen items never)."""
+    resolved = resolve(db)
+    if not resolved.labels:
+        return []
+    rows = db.execute(select(AnnotationItem.id, AnnotationItem.text, AnnotationItem.frozen, ReportRow.sha256)
+                      .join(ReportRow, ReportRow.id == AnnotationItem.report_id)
+                      .where(AnnotationItem.id.in_(list(resolved.labels)))).all()
+    return [Answer(text, resolved.labels[item_id], sha, str(item_id)) for item_id, text, frozen, sha in rows
+            if not frozen]
+
+
+def agreement_report(db: Session) -> dict[str, Any]:
+    """Cohen's kappa per reviewer pair and per label, over items two or more reviewers submitted."""
+    resolved = resolve(db)
+    return agreement({k: v for k, v in resolved.by_reviewer.items() if len(v) >= 2})
+
+
+def disagreements(db: Session) -> list[dict[str, Any]]:
+    """Items whose reviewers disagree and no admin has adjudicated, with each reviewer's label."""
+    resolved = resolve(db)
+    if not resolved.disagreements:
+        return []
+    rows = db.execute(select(AnnotationItem, Suggestion)
+                      .outerjoin(Suggestion, (Suggestion.item_id == AnnotationItem.id) & Suggestion.current.is_(True))
+                      .where(AnnotationItem.id.in_(list(resolved.disagreements))).order_by(AnnotationItem.id)).all()
+    return [{"id": item.id, "report_id": item.report_id, "text": item.text, "before": item.before,
+             "after": item.after, "section_label": SECTION_LABELS.get(item.section or "", "（未归入部分）"),
+             "labels": resolved.disagreements[item.id], "suggestion": _suggestion_dict(sugg)} for item, sugg in rows]
+
+
+def export_jsonl(db: Session) -> Iterator[str]:
+    """Every answer step (full history) as JSON Lines, each with its sentence and the suggestion shown."""
+    names = dict(db.execute(select(User.id, User.username)).all())
+    rows = db.execute(select(Annotation, AnnotationItem, ReportRow.sha256, ReportRow.filename, Suggestion)
+                      .join(AnnotationItem, AnnotationItem.id == Annotation.item_id)
+                      .join(ReportRow, ReportRow.id == AnnotationItem.report_id)
+                      .outerjoin(Suggestion, Suggestion.id == Annotation.suggestion_id)
+                      .order_by(Annotation.id))
+    for a, item, sha, filename, sugg in rows:
+        record = {"report_sha256": sha, "filename": filename, "start": item.start, "end": item.end,
+                  "section": item.section, "text": item.text, "reviewer": names.get(a.reviewer_id),
+                  "label": a.label, "status": a.status, "kind": a.kind, "created": _iso(a.created),
+                  "suggestion": _suggestion_dict(sugg)}
+        yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+@dataclass
+class Imported:
+    """What an import did."""
+
+    added: int = 0
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"added": self.added, "duplicates": self.duplicates, "errors": self.errors[:50],
+                "n_errors": len(self.errors)}
+
+
+def import_jsonl(db: Session, lines: Iterable[str]) -> Imported:
+    """Load answers exported by `export_jsonl` (here or from another server): sentences are found by report
+    hash and span, else by text; reviewers by name; rows already present are skipped."""
+    out = Imported()
+    users = {name: uid for uid, name in db.execute(select(User.id, User.username))}
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            status, label, kind = rec["status"], rec.get("label"), rec.get("kind", "review")
+        except (ValueError, KeyError, TypeError) as exc:
+            out.errors.append(f"line {n}: {type(exc).__name__}")
+            continue
+        reviewer = users.get(rec.get("reviewer") or "")
+        if reviewer is None:
+            out.errors.append(f"line {n}: unknown reviewer {rec.get('reviewer')!r}")
+            continue
+        item_id = db.scalar(select(AnnotationItem.id).join(ReportRow, ReportRow.id == AnnotationItem.report_id)
+                            .where(ReportRow.sha256 == rec.get("report_sha256"),
+                                   AnnotationItem.start == rec.get("start"), AnnotationItem.end == rec.get("end")))
+        if item_id is None and rec.get("text"):
+            item_id = db.scalar(select(AnnotationItem.id).where(AnnotationItem.text_key == text_key(rec["text"]))
+                                .order_by(AnnotationItem.id).limit(1))
+        if item_id is None:
+            out.errors.append(f"line {n}: sentence not found")
+            continue
+        created = datetime.fromisoformat(rec["created"]) if rec.get("created") else utcnow()
+        same = select(Annotation.id).where(Annotation.item_id == item_id, Annotation.reviewer_id == reviewer,
+                                           Annotation.status == status, Annotation.kind == kind,
+                                           Annotation.created == created)
+        same = same.where(Annotation.label.is_(None) if label is None else Annotation.label == label)
+        if db.scalar(same) is not None:
+            out.duplicates += 1
+            continue
+        if status not in STATUSES or (label is not None and label not in LABELS) or kind not in ("review", "adjudication"):
+            out.errors.append(f"line {n}: bad status, label or kind")
+            continue
+        db.add(Annotation(item_id=item_id, reviewer_id=reviewer, label=label, status=status, kind=kind,
+                          created=created))
+        out.added += 1
+    db.commit()
+    return out

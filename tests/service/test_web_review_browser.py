@@ -1,0 +1,93 @@
+"""Browser test of the review queue: 20 sentences annotated with the keyboard only, then retraining and its decision."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from service.web.app import create_app
+from service.web.bootstrap import ensure_user, load_files
+from service.web.models import Annotation
+from tests.service.test_web_review import SAMPLE, retrain_settings
+from tests.service.web_fixtures import PASSWORD
+
+CHROMIUM = os.environ.get("NIANBAO_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(CHROMIUM is None or not os.path.exists(CHROMIUM),
+                                reason="Debian chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A uvicorn server with the shipped model, an admin, and one sample report stored."""
+    import uvicorn
+
+    settings, _ = retrain_settings(tmp_path_factory.mktemp("review-live"))
+    app = create_app(settings)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    svc = app.state.svc
+    svc.analyzer.loaded.wait(120)
+    ensure_user(svc, "admin", PASSWORD, "admin")
+    load_files(svc, [SAMPLE])
+    yield f"http://127.0.0.1:{port}", svc
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_keyboard_only_annotation_then_retraining_shows_metrics_and_decision(live: tuple[str, object]) -> None:
+    base, svc = live
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page()
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_url(f"{base}/reports")
+        page.goto(f"{base}/review")
+        page.wait_for_selector("#review-card:not([hidden])")
+        assert page.locator("#review-text").inner_text().strip()
+        assert page.locator("#review-section").inner_text().strip()
+        count = page.locator("#review-done-count")
+        keys = ["Enter", "1", "2", "3", "4"]
+        for n in range(1, 21):
+            if n == 6:
+                # Undo the fifth answer and give it again; arrows move without answering.
+                page.keyboard.press("Backspace")
+                page.wait_for_function("() => document.getElementById('review-done-count').textContent === '4'")
+                page.keyboard.press("ArrowRight")
+                page.keyboard.press("ArrowLeft")
+                page.keyboard.press("2")
+                page.wait_for_function("() => document.getElementById('review-done-count').textContent === '5'")
+            page.keyboard.press(keys[n % len(keys)])
+            page.wait_for_function(f"() => document.getElementById('review-done-count').textContent === '{n}'")
+        assert count.inner_text() == "20"
+        page.goto(f"{base}/models")
+        assert page.locator("#answer-count").inner_text() == "20"
+        page.click("#retrain-start")
+        page.wait_for_selector("#run-decision", timeout=120_000)
+        decision = page.locator("#run-decision").get_attribute("data-decision")
+        assert decision in ("promoted", "kept")
+        old, new = (float(page.locator(sel).inner_text()) for sel in ("#old-macro-f1", "#new-macro-f1"))
+        assert (decision == "promoted") == (new >= old)
+        assert page.locator("#run-metrics tr[data-label]").count() == 4
+        browser.close()
+    with svc.sessions() as db:  # type: ignore[attr-defined]
+        rows = db.query(Annotation).all()
+    assert sum(a.status == "submitted" for a in rows) == 21 and sum(a.status == "draft" for a in rows) == 1

@@ -1,0 +1,95 @@
+"""Pure parts of retraining: kappa, the diverse uncertainty queue, the frozen split guard, kept versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from training.active import char_ngrams, diverse_order, jaccard, uncertainty
+from training.agreement import agreement, cohen_kappa
+from training.data import Example
+from training.evaluate import score
+from training.retrain import Answer, regressions, should_promote, split_answers, text_key, training_set
+from training.versions import VersionStore
+
+
+def test_cohen_kappa_matches_the_hand_computation() -> None:
+    assert cohen_kappa(list("AABB"), list("ABBB")) == pytest.approx(0.5)
+    assert cohen_kappa(list("AB"), list("AB")) == 1.0
+    assert cohen_kappa(list("AA"), list("AA")) == 1.0
+    assert cohen_kappa([], []) is None
+    assert cohen_kappa(list("AB"), list("BA")) == pytest.approx(-1.0)
+
+
+def test_agreement_per_pair_and_per_label() -> None:
+    labels = {1: {"a": "problem", "b": "problem"}, 2: {"a": "measure", "b": "other"},
+              3: {"a": "other", "b": "other"}, 4: {"a": "measure", "b": "measure", "c": "measure"}}
+    report = agreement(labels)
+    pairs = {tuple(p["reviewers"]): p for p in report["pairs"]}
+    assert pairs[("a", "b")]["n"] == 4 and pairs[("a", "b")]["agreement"] == 0.75
+    assert pairs[("a", "c")]["n"] == 1
+    assert report["per_label"]["problem"] == 1.0
+    assert report["n_items"] == 6
+
+
+def test_queue_puts_uncertain_first_and_pushes_near_duplicates_back() -> None:
+    assert uncertainty({"a": 0.5, "b": 0.5}) == 1.0
+    assert uncertainty({"a": 0.9, "b": 0.1}) == pytest.approx(0.2)
+    assert uncertainty(None) == 1.0
+    texts = ["进一步加强政策解读工作，提升解读质量。", "进一步加强政策解读工作，提升解读质量！",
+             "建立依申请公开会商机制。", "全年公开信息三千条。"]
+    assert jaccard(char_ngrams(texts[0]), char_ngrams(texts[1])) > 0.8
+    order = diverse_order(list(range(4)), texts, [0.9, 0.89, 0.6, 0.1], limit=4)
+    assert order[0] == 0 and order[1] == 2, "the near-duplicate waits behind a different sentence"
+    assert sorted(order) == [0, 1, 2, 3]
+    assert diverse_order(list(range(4)), texts, [0.9, 0.89, 0.6, 0.1], limit=4, penalty=0.0) == [0, 1, 2, 3]
+
+
+def test_frozen_sentences_never_train_and_answers_replace_weak_labels() -> None:
+    test = [Example("部分栏目更新不及时。", "problem", source="gold")]
+    answers = [Answer("部分栏目更新不及时。 ", "measure"), Answer("其他句子。", "other", "frozen-sha"),
+               Answer("建立会商机制。", "mechanism"), Answer("坏标签。", "nonsense")]
+    kept, dropped = split_answers(answers, test, frozenset({"frozen-sha"}))
+    assert [a.text for a in kept] == ["建立会商机制。"] and dropped == 2
+    base = [Example("建立会商机制。", "measure", source="weak"), Example("别的。", "other", source="synth")]
+    merged = training_set(base, kept, weight=2)
+    assert [(e.text, e.label, e.source) for e in merged] == [
+        ("别的。", "other", "synth"), ("建立会商机制。", "mechanism", "annotation"),
+        ("建立会商机制。", "mechanism", "annotation")]
+    assert text_key("a b") == text_key("ab")
+
+
+def test_promotion_needs_macro_f1_not_lower_and_regressions_are_named() -> None:
+    gold = ["problem", "measure", "other", "mechanism"]
+    old = score("old", gold, ["problem", "measure", "other", "other"])
+    new = score("new", gold, ["problem", "measure", "measure", "mechanism"])
+    assert should_promote(old, old)
+    rows = {r["label"]: r for r in regressions(old, new)}
+    assert rows["other"]["regressed"] and not rows["mechanism"]["regressed"]
+    assert should_promote(old, new) == (new.macro_f1 >= old.macro_f1)
+
+
+def test_version_store_seeds_promotes_keeps_and_rolls_back(tmp_path: Path) -> None:
+    model = tmp_path / "shipped"
+    model.mkdir()
+    (model / "metrics.json").write_text(json.dumps({"systems": {"transformer (v0)": {"macro_f1": 0.8}}}))
+    (model / "data.json").write_text(json.dumps({"sha256": "abc"}))
+    store = VersionStore(tmp_path / "versions")
+    assert store.current() is None
+    seed = store.seed(model, "v0")
+    assert seed.macro_f1 == 0.8 and seed.data_sha256 == "abc" and (seed.path / "metrics.json").exists()
+    store.new_dir("v1")
+    store.add("v1", "v0", "promoted", 0.82, "def")
+    store.new_dir("v2")
+    store.add("v2", "v1", "kept", 0.7, "ghi")
+    assert store.current().name == "v1"  # type: ignore[union-attr]
+    store.set_current("v0", by="admin")
+    assert store.current().name == "v0"  # type: ignore[union-attr]
+    assert [h["reason"] for h in store.history()] == ["seed", "promoted", "rollback"]
+    assert [v.name for v in store.versions()] == ["v0", "v1", "v2"]
+    with pytest.raises(FileExistsError):
+        store.new_dir("v1")
+    with pytest.raises(KeyError):
+        store.set_current("missing")
