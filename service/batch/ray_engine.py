@@ -53,8 +53,12 @@ def _guarded(fn: TaskFn, item: Any, time_s: float, memory_mb: int) -> tuple[str,
             signal.signal(signal.SIGALRM, previous)
 
 
+_IN_FLIGHT_PER_CPU = 4
+
+
 class RayEngine:
-    """Submit tasks to Ray, at most two per CPU in flight so that deadlines measure running time."""
+    """Submit tasks to Ray, a few per CPU in flight: enough that no worker waits on a driver round trip,
+    few enough that a task's deadline mostly measures its running time."""
 
     def __init__(self, workers: int, limits: Limits, address: str | None = None) -> None:
         import ray  # imported here: Ray is heavy and only this engine needs it
@@ -79,7 +83,7 @@ class RayEngine:
         # Hard deadline: the soft alarm should fire first; this catches a task stuck in C code.
         hard = self.limits.time_s * 2 + 30
         while next_index < len(items) or pending:
-            while next_index < len(items) and len(pending) < 2 * self.cpus:
+            while next_index < len(items) and len(pending) < _IN_FLIGHT_PER_CPU * self.cpus:
                 ref = self.remote.remote(fn_ref, items[next_index], self.limits.time_s, self.limits.memory_mb)
                 pending[ref] = (next_index, time.monotonic())
                 next_index += 1
