@@ -142,6 +142,11 @@ def span_evidence(report: Report, start: int, end: int, section: str | None) -> 
     return {"start": start, "end": end, "section": section, "text": report.text[start:end]}
 
 
+def counts_against(finding: Finding) -> bool:
+    """A failed finding that reviewers count: info-level ones (a bonus not earned) are hints, not failures."""
+    return finding.passed is False and finding.severity != "info"
+
+
 def make(rule: str, severity: Severity, passed: bool | None, message: str, **evidence: Any) -> Finding:
     """A Finding with its evidence given as keyword arguments."""
     return Finding(rule, severity, passed, message, dict(evidence))

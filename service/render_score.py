@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from eval.common import counts_against
 from eval.scoring import Rubric
 from nlp.report import NA, Finding, Report
 from nlp.schema import SECTION_BY_KEY
@@ -93,7 +94,8 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
             dim = dims.get(key)
             table.add_row(dim.label if dim else key, f"{dim.weight:g}" if dim else "", f"{value:.1f}")
         console.print(table)
-    failed = _ordered(tuple(f for f in report.findings if f.passed is False))
+    failed = _ordered(tuple(f for f in report.findings if counts_against(f)))
+    hints = [f for f in report.findings if f.passed is False and not counts_against(f)]
     unknown = [f for f in report.findings if f.passed is None]
     passed = [f for f in report.findings if f.passed is True]
     console.print(f"\n[bold]未通过的规则（{len(failed)}）[/bold]")
@@ -105,6 +107,10 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
         console.print(f"[{style}]{word}[/{style}] [bold]{finding.rule}[/bold] {escape(finding.message)}")
         for line in evidence_lines(finding.evidence):
             console.print(f"    [dim]{line}[/dim]")
+    if hints:
+        console.print(f"\n[bold]提示（{len(hints)}，不扣分）[/bold]")
+        for finding in hints:
+            console.print(f"  [cyan]{finding.rule}[/cyan] {escape(finding.message)}")
     if unknown:
         console.print(f"\n[bold]无法核对（{len(unknown)}）[/bold]：输入为空白、不适用或缺失")
         for finding in unknown[:_MAX_NOT_ASSESSABLE]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from eval.common import counts_against
 from eval.ranking import UNKNOWN, city_of, province_of
 from nlp.report import Report
 from service.batch.inputs import Job
@@ -42,7 +43,7 @@ def metadata(job: Job, report: Report | None) -> Row:
 
 def report_row(job: Job, report: Report) -> Row:
     """The row of a report the pipeline read (status ok) or could not read (status failed)."""
-    failed = [f for f in report.findings if f.passed is False]
+    failed = [f for f in report.findings if counts_against(f)]
     first_error = next((e for e in report.errors if e.severity == "error"), None)
     row: Row = {
         "path": job.path,

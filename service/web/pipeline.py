@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.common import counts_against
 from eval.ranking import Entry, Ranked, city_of, province_of, rank
 from eval.scoring import evaluate, load_rubric
 from nlp.ingest.detect import detect_format
@@ -151,7 +152,7 @@ class Summary:
 
 def summarize(report: Report) -> Summary:
     """The filterable columns of a scored report."""
-    failed = [f for f in report.findings if f.passed is False]
+    failed = [f for f in report.findings if counts_against(f)]
     models = {s.model for s in report.sentences if s.model}
     return Summary(
         title=report.meta.title, agency=report.meta.agency, region=report.meta.region,

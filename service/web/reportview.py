@@ -148,7 +148,7 @@ def report_view(body: dict[str, Any]) -> dict[str, Any]:
         "tables": tables_view(cells, failing),
         "pages": page_images(cells, failing) if body.get("source", {}).get("format") == "pdf" else [],
         "findings": findings_view(findings),
-        "failed": sum(1 for f in findings if f.get("passed") is False),
+        "failed": sum(1 for f in findings if f.get("passed") is False and f.get("severity") != "info"),
         "topics": any(s.get("topic") for s in body.get("sentences", [])),
         "topic_labels": TOPIC_LABELS,
     }
