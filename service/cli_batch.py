@@ -88,12 +88,14 @@ def batch(
     memory_mb: Annotated[int, typer.Option("--memory-mb", help="memory one worker may use (MB)")] = 4096,
     topics: Annotated[bool, typer.Option("--topics/--no-topics", help="classify narrative sentences by topic")] = True,
     model: Annotated[Path | None, typer.Option("--model", "-m", help="a local topic model directory")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="score again reports that timed out, crashed or ran out of memory")] = False,
 ) -> None:
     """Score many reports: results table, rankings by province/year/level, duplicates and an HTML overview."""
     console = Console(stderr=True)
     settings = BatchSettings(workers=workers, engine=engine.value, address=address, rubric=rubric,
                              limits=Limits(time_s=time_limit, memory_mb=memory_mb),
-                             topics=(str(model) if model else "default") if topics else None)
+                             topics=(str(model) if model else "default") if topics else None,
+                             retry_failed=retry_failed)
     started = time.monotonic()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(),
                TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())

@@ -174,6 +174,9 @@ def _unique(jobs: list[Job]) -> list[Job]:
     return list(seen.values())
 
 
+_RETRYABLE = frozenset({"timeout", "crashed", "memory", "error"})
+
+
 def run_batch(
     inputs: list[str],
     out: Path,
@@ -208,7 +211,8 @@ def run_batch(
         raise BatchError(f"无法写入输出目录 {out}：{exc}") from exc
 
     jobs = with_hashes(found.jobs)
-    entries = [e for e in read_journal(out) if e.settings == key]
+    retry = _RETRYABLE if settings.retry_failed else frozenset()
+    entries = [e for e in read_journal(out) if e.settings == key and e.row.get("status") not in retry]
     state = _State(settings, key, out, journal, {(e.sha256, e.previous): e for e in entries}, progress)
     reused = 0
     own_engine = engine is None

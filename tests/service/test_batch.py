@@ -223,3 +223,17 @@ def test_previous_batch_folder_pairs_with_last_year(tmp_path: Path) -> None:
 def test_batch_that_cannot_run_exits_non_zero(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(tmp_path / "nothing-*.pdf"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
+
+
+def test_retry_failed_scores_again_what_timed_out(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    good = _text_reports(folder, 1)
+    (folder / "slow.txt").write_text(good[0].read_text(encoding="utf-8") + "\nslow\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_batch([str(folder)], out, BatchSettings(workers=1, limits=Limits(time_s=2.0)), task_fn=misbehaving_task)
+    assert {Path(r["path"]).name: r["status"] for r in first.rows}["slow.txt"] == "timeout"
+    plain_rerun = run_batch([str(folder)], out, BatchSettings(workers=1))
+    assert plain_rerun.computed == 0  # a timeout is remembered
+    retried = run_batch([str(folder)], out, BatchSettings(workers=1, retry_failed=True))
+    assert retried.computed == 1
+    assert {Path(r["path"]).name: r["status"] for r in retried.rows} == {"r0.txt": "ok", "slow.txt": "ok"}
