@@ -73,9 +73,9 @@ def read_text(text: str) -> Extracted:
             if _RULE_LINE.match(line):
                 continue
             row = tuple(GridCell(c) for c in cells)
-            # Prose has no tabs: a line split into three or more fields is a table row even when only
-            # its label survived ("1. 属于国家秘密" followed by empty fields).
-            if len(cells) >= 3 or is_table_row(row):
+            # Prose has no tabs or pipes: a markdown row, or a line split into three or more fields, is a
+            # table row even when only its label survived ("1. 属于国家秘密" followed by empty fields).
+            if line.lstrip().startswith("|") or len(cells) >= 3 or is_table_row(row):
                 flush()
                 last_prose, after_blank = "", False
                 rows.append(row)

@@ -13,7 +13,7 @@ _SECTION_HEADING = re.compile(rf"^\s*(?:第?([{_NUMERALS}]{{1,2}})\s*(?:[、.．
 _SUBITEM = re.compile(rf"^\s*([（(]\s*[{_NUMERALS}]{{1,2}}\s*[）)]|\d{{1,2}}\s*[.．、](?!\d))\s*(.*)$")
 _TITLE_END = re.compile(r"[。：:]")
 # Sub-item titles that show where a section 五 whose own heading was lost begins.
-_PROBLEM_SUBITEM = re.compile(r"存在的?(?:主要)?问题|问题.{0,6}(?:改进|整改)")
+_PROBLEM_SUBITEM = re.compile(r"主要问题|存在.{0,4}问题|问题.{0,6}(?:改进|整改)")
 
 
 def _title_of(rest: str) -> str:
@@ -22,14 +22,14 @@ def _title_of(rest: str) -> str:
     return rest[: match.start()] if match else rest
 
 
-def _section_key(title: str) -> str | None:
-    """The section a heading title names, judged by its cue phrases (longest cue wins)."""
+def _section_key(title: str) -> tuple[str, int] | None:
+    """The section a heading title names and how strongly, judged by its cue phrases (longest cue wins)."""
     best: tuple[int, str] | None = None
     for spec in SECTIONS:
         for cue in spec.cues:
             if cue in title and (best is None or len(cue) > best[0]):
                 best = (len(cue), spec.key)
-    return best[1] if best else None
+    return (best[1], best[0]) if best else None
 
 
 def _heading_candidates(report: Report) -> list[tuple[Block, str, str]]:
@@ -64,21 +64,45 @@ def _subitems(report: Report, start: int, end: int) -> tuple[SubItem, ...]:
     return tuple(spans)
 
 
-def find_sections(report: Report) -> Report:
-    """Fill `sections` and `missing_sections`; sections must appear in template order."""
-    found: list[tuple[str, Block, str]] = []
+_NUMERAL_BONUS = 6  # a heading numbered as the template numbers it outweighs any cue-length difference
+
+
+def _best_outline(report: Report) -> list[tuple[str, Block, str]]:
+    """The headings that open the six sections: the in-order choice with the strongest cues.
+
+    Choosing greedily would let a report's own outline ("三、主动公开工作情况" inside its overview) take a
+    key that the template heading later in the report ("一、主动公开政府信息情况") names far better.
+    """
     order = {key: i for i, key in enumerate(SECTION_KEYS)}
-    last = -1
+    candidates = []
     for block, numeral, title in _heading_candidates(report):
-        key = _section_key(title)
-        if key is None or order[key] <= last:
+        matched = _section_key(title)
+        if matched is None:
             continue
-        # A numbered sub-item such as "2. 行政复议…" inside a section is not a section heading unless its
-        # number agrees with the section it would open.
+        key, strength = matched
+        spec = SECTION_BY_KEY[key]
+        # A numbered item such as "2. 行政复议…" inside a section opens a section only if its number agrees.
         if numeral.isdigit() and int(numeral) != order[key] + 1:
             continue
-        found.append((key, block, title))
-        last = order[key]
+        score = strength + (_NUMERAL_BONUS if numeral in (spec.numeral, str(order[key] + 1)) else 0)
+        candidates.append((order[key], score, key, block, title))
+    # Longest-path over candidates with strictly increasing section order; ties keep the earliest.
+    best: list[tuple[int, list[int]]] = []
+    for i, (rank, score, *_rest) in enumerate(candidates):
+        total, path = score, [i]
+        for j in range(i):
+            if candidates[j][0] < rank and best[j][0] + score > total:
+                total, path = best[j][0] + score, [*best[j][1], i]
+        best.append((total, path))
+    if not best:
+        return []
+    _, path = max(best, key=lambda b: b[0])
+    return [(candidates[i][2], candidates[i][3], candidates[i][4]) for i in path]
+
+
+def find_sections(report: Report) -> Report:
+    """Fill `sections` and `missing_sections`; sections must appear in template order."""
+    found = _best_outline(report)
     errors: list[ReportError] = []
     keys = [k for k, _, _ in found]
     if "s5_problems" not in keys:

@@ -72,3 +72,14 @@ def test_title_stays_apart_from_the_preamble_after_a_blank_line() -> None:
 def test_paragraph_cut_by_a_page_break_in_copied_text_is_rejoined() -> None:
     report = parse_file(corpus_file("text/shangjie-district-2019.pdf-copy.txt"))
     assert "传统途径" in report.text
+
+
+def test_own_outline_then_template_headings_takes_the_template_ones() -> None:
+    # This report numbers its own overview 一…六 ("三、主动公开工作情况") and then restarts the
+    # template's sections at 一; the template headings must win.
+    report = parse_file(corpus_file("text/shanghai-stc-2024.pdf-extract.md"))
+    assert [s.key for s in report.sections] == [
+        "s1_overall", "s2_proactive", "s3_applications", "s4_review_litigation", "s5_problems", "s6_other"
+    ]
+    assert report.section("s2_proactive").title == "一、主动公开政府信息情况"
+    assert report.section("s5_problems").title == "（一）主要问题"
