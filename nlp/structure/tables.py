@@ -380,7 +380,9 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
     if _is_t4_header(row, labels, values):
         reader.state = "table4"
         return
-    if reader.state == "table4" and not labels and _read_table4_row(reader, values):
+    # Fifteen bare numbers can only be table 四's data row, even when its header was lost as plain text.
+    wide = len(values) >= len(TABLE4_GROUP_IDS) * len(TABLE4_CELL_IDS) and "table4" not in reader.pages
+    if (reader.state == "table4" or wide) and not labels and _read_table4_row(reader, values):
         reader.state = None
         return
     if labels and reader.state in (None, "table2") and not _blank(values):

@@ -107,3 +107,18 @@ def test_shangjie_text_copy_rows_broken_by_page_debris() -> None:
     assert tables.value("table2", "政府集中采购", "采购总金额", "art20_9") == 49533.4728
     assert tables.get("table2", "政府集中采购", "采购总金额", "art20_9").unit == "万元"
     assert [tables.value("table4", "lit_direct", c) for c in ("maintain", "other", "total")] == [1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "review", "direct", "after"),
+    [
+        ("text/shanghai-office-2025.pdf-extract.md", [40, 0, 10, 5, 55], [2, 0, 4, 6, 12], [6, 0, 9, 7, 22]),
+        ("text/shanghai-stc-2024.pdf-extract.md", [1, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]),
+    ],
+)
+def test_table4_whose_header_was_lost_as_plain_text(name: str, review: list, direct: list, after: list) -> None:
+    tables = parsed(name).tables
+    cells = ("maintain", "correct", "other", "pending", "total")
+    assert [tables.value("table4", "review", c) for c in cells] == review
+    assert [tables.value("table4", "lit_direct", c) for c in cells] == direct
+    assert [tables.value("table4", "lit_after_review", c) for c in cells] == after
