@@ -196,12 +196,18 @@ def cell_key(table: str, block: str | None, row: str, column: str) -> str:
     return f"{table}|{block or ''}|{row}|{column}"
 
 
-def rank_rows(rows: Iterable[tuple[int, float, str | None, str | None, str | None, str | None, int | None, int]],
-              by: tuple[str, ...]) -> list[Ranked]:
-    """Rank (id, score, rubric, agency, region, level, year, errors) database rows with eval.ranking."""
+RankRow = tuple[int, float, str | None, str | None, str | None, str | None, str | None, str | None, int | None, int]
+
+
+def rank_rows(rows: Iterable[RankRow], by: tuple[str, ...]) -> list[Ranked]:
+    """Rank (id, score, rubric, agency, region, province, city, level, year, errors) rows with eval.ranking.
+
+    The stored province and city go into the Meta, so groups match the ones the list shows (they come
+    from the gazetteer and cannot be re-derived from the region alone)."""
     entries = (
-        Entry(str(rid), Scorecard(score, {}, rubric or ""), Meta(agency=agency, region=region, level=level, year=year), errors)
-        for rid, score, rubric, agency, region, level, year, errors in rows
+        Entry(str(rid), Scorecard(score, {}, rubric or ""),
+              Meta(agency=agency, region=region, province=province, city=city, level=level, year=year), errors)
+        for rid, score, rubric, agency, region, province, city, level, year, errors in rows
     )
     return rank(entries, by)
 

@@ -94,7 +94,8 @@ def rankings(db: Session, filters: Filters, by: tuple[str, ...] = (), page: int 
     """Scored reports ranked within groups (eval.ranking: score, then fewer errors, then id)."""
     query = filters.apply(
         select(ReportRow.id, ReportRow.score, ReportRow.rubric, ReportRow.agency, ReportRow.region,
-               ReportRow.level, ReportRow.year, ReportRow.errors).where(ReportRow.score.is_not(None))
+               ReportRow.province, ReportRow.city, ReportRow.level, ReportRow.year, ReportRow.errors)
+        .where(ReportRow.score.is_not(None))
     )
     ranked: list[Ranked] = rank_rows(db.execute(query), by)  # type: ignore[arg-type]
     start = (page - 1) * per_page

@@ -148,12 +148,14 @@ def test_service_ranking_matches_the_evaluator_ranking() -> None:
     from nlp.report import Meta, Scorecard
     from service.web.pipeline import rank_rows
 
-    rows = [(i, float(s), "r", f"{p}第{i}局", None, lvl, 2020 + i % 2, i % 3)
+    # The second 江苏 agency names no province; its stored (gazetteer) province must still group it.
+    rows = [(i, float(s), "r", f"{p}第{i}局" if i != 1 else "第1局", None, p, None, lvl, 2020 + i % 2, i % 3)
             for i, (s, p, lvl) in enumerate([(90, "江苏省", "county"), (90, "江苏省", "county"), (75, "浙江省", "city"),
                                              (60, "江苏省", "county"), (90, "浙江省", "city"), (82.5, "江苏省", None)])]
     for by in ((), ("province",), ("level", "year")):
         mine = rank_rows(rows, by)
         theirs = rank([(str(r[0]), Scorecard(r[1], {}, "r"),
-                        Meta(agency=r[3], level=r[5], year=r[6]), r[7])
+                        Meta(agency=r[3], province=r[5], level=r[7], year=r[8]), r[9])
                        for r in rows], by)
         assert mine == theirs
+    assert {r.id: r.group for r in rank_rows(rows, ("province",))}["1"] == ("江苏省",)
