@@ -17,7 +17,6 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
-from eval.scoring import load_rubric
 from service.web import api, review, ui
 from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.db import make_engine, make_sessions, migrate
@@ -48,7 +47,7 @@ def build_state(settings: Settings) -> ServiceState:
     templates.env.filters["score"] = lambda v: "—" if v is None else f"{v:.1f}"
     templates.env.globals["quote"] = lambda s: quote(str(s), safe="")
     # Reviewers read the rubric's own names for the dimensions (要素完整, 数据准确, …), not its keys.
-    labels = {d.key: d.label for d in load_rubric().dimensions}
+    labels = {d.key: d.label for d in analyzer.rubric.dimensions}
     templates.env.filters["dimension"] = lambda key: labels.get(key, key)
     signer = SessionSigner(settings.signing_key(), settings.session_max_age)
     state = ServiceState(settings, engine, sessions, blobs, analyzer, worker, signer, templates)
