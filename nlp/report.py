@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 NA = "NA"
@@ -205,7 +205,3 @@ class Report:
     def span(self, start: int, end: int) -> str:
         """The text of a span."""
         return self.text[start:end]
-
-    def with_error(self, error: ReportError, *, fail: bool = False) -> Report:
-        """A copy with one more error; `fail` marks the whole document unreadable."""
-        return replace(self, errors=(*self.errors, error), status="failed" if fail else self.status)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATES = ("v2019", "v2021")
-
 # ---------------------------------------------------------------- sections
 
 
@@ -48,15 +46,6 @@ SECTIONS: tuple[SectionSpec, ...] = (
 
 SECTION_KEYS = tuple(s.key for s in SECTIONS)
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
-
-# Sub-items of section 一 required by both templates (evaluator rule on the outline).
-OVERALL_TOPICS = {
-    "proactive": ("主动公开",),
-    "on_request": ("依申请公开",),
-    "management": ("政府信息管理",),
-    "platform": ("平台建设",),
-    "oversight": ("监督保障",),
-}
 
 # ---------------------------------------------------------------- table 二
 
@@ -188,11 +177,6 @@ TABLE4_CELLS: tuple[tuple[str, str], ...] = (
 )
 TABLE4_GROUP_IDS = tuple(g for g, _ in TABLE4_GROUPS)
 TABLE4_CELL_IDS = tuple(c for c, _ in TABLE4_CELLS)
-
-
-def table3_row_ids(template: str) -> tuple[str, ...]:
-    """Data row ids of table 三 in template order."""
-    return tuple(r.id for r in TABLE3_ROWS[template])
 
 
 def expected_cells(template: str) -> dict[str, int]:
