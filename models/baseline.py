@@ -12,7 +12,8 @@ from nlp.segment import words
 LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
 
 
-def _jieba_analyzer(text: str) -> list[str]:
+def jieba_analyzer(text: str) -> list[str]:
+    """The jieba words of a text, blanks dropped."""
     return [w for w in words(text) if w.strip()]
 
 
@@ -31,12 +32,22 @@ class TfidfBaseline:
         from sklearn.pipeline import FeatureUnion, make_pipeline
 
         features = FeatureUnion([
-            ("words", TfidfVectorizer(analyzer=_jieba_analyzer, sublinear_tf=True, min_df=1)),
+            ("words", TfidfVectorizer(analyzer=jieba_analyzer, sublinear_tf=True, min_df=1)),
             ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
         ])
         model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.seed)
         self.pipeline = make_pipeline(features, model).fit(list(texts), list(labels))
         return self
+
+    def predict_proba(self, texts: Sequence[str]) -> Any:
+        """Probabilities per text, columns in LABELS order (a label unseen in training gets 0)."""
+        import numpy as np
+
+        raw = self.pipeline.predict_proba(list(texts))
+        out = np.zeros((len(texts), len(LABELS)))
+        for j, lab in enumerate(self.pipeline.classes_):
+            out[:, LABELS.index(lab)] = raw[:, j]
+        return out
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """One label per text."""

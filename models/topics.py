@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from models.lexical import FILE_NAME as LEXICAL_FILE
+from models.lexical import LexicalHead
 from nlp.report import Report
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,9 @@ class TopicClassifier:
     labels: tuple[str, ...]
     version: str
     batch_size: int = 64
+    # The lexical head's share of the averaged probabilities; 0 (or no head) means the transformer alone.
+    lexical: LexicalHead | None = None
+    lexical_weight: float = 0.0
 
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """(label, confidence, scores) per text; empty text is `other` with confidence 1."""
@@ -60,7 +65,11 @@ class TopicClassifier:
                 chunk = cleaned[b : b + self.batch_size]
                 enc = self.tokenizer([t for _, t in chunk], truncation=True, max_length=MAX_TOKENS,
                                      padding=True, return_tensors="pt")
-                probs = torch.softmax(self.model(**enc).logits.float(), dim=-1).tolist()
+                probs = torch.softmax(self.model(**enc).logits.float(), dim=-1).numpy()
+                if self.lexical is not None and self.lexical_weight > 0:
+                    lexical = self.lexical.predict_proba([t for _, t in chunk])
+                    probs = (1.0 - self.lexical_weight) * probs + self.lexical_weight * lexical
+                probs = probs.tolist()
                 for (i, _), p in zip(chunk, probs, strict=True):
                     best = max(range(len(p)), key=p.__getitem__)
                     results[i] = (self.labels[best], float(p[best]),
@@ -107,9 +116,29 @@ def load_classifier(path: str | Path | None = None, *, quantize: bool = False, t
         raise ModelError(f"cannot load topic model from {model_dir}: {type(exc).__name__}: {exc}") from exc
     if quantize:
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    weight = lexical_weight_of(config)
+    lexical = _load_lexical(model_dir, labels) if weight > 0 else None
     version = str(config.get("nianbao_version") or model_dir.name)
     log.debug("loaded topic model %s (%s) in %.2fs", model_dir, version, time.perf_counter() - started)
-    return TopicClassifier(model_dir, tokenizer, model, labels, version)
+    return TopicClassifier(model_dir, tokenizer, model, labels, version, lexical=lexical, lexical_weight=weight)
+
+
+def lexical_weight_of(config: dict[str, Any]) -> float:
+    """The lexical head's share recorded in a model's config.json (0 when it has none)."""
+    return float(config.get("nianbao_lexical_weight") or 0.0)
+
+
+def _load_lexical(model_dir: Path, labels: tuple[str, ...]) -> LexicalHead:
+    path = model_dir / LEXICAL_FILE
+    if not path.is_file():
+        raise ModelError(f"topic model {model_dir} declares a lexical head but {path} is missing")
+    try:
+        head = LexicalHead.load(path)
+    except ValueError as exc:
+        raise ModelError(str(exc)) from exc
+    if head.labels != labels:
+        raise ModelError(f"lexical head {path} has labels {list(head.labels)}, the model {list(labels)}")
+    return head
 
 
 def classify(texts: Sequence[str], classifier: TopicClassifier | None = None) -> list[Prediction]:

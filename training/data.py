@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 GOLD_PATH = HERE / "gold" / "dev_v1.jsonl"
-WRITTEN_PATH = HERE / "data" / "written_v1.jsonl"
+# v1: rare cases of every topic; v2: the boundaries the model confused (mechanism/measure, varied problems).
+WRITTEN_PATHS: tuple[Path, ...] = (HERE / "data" / "written_v1.jsonl", HERE / "data" / "written_v2.jsonl")
 LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
 
 # Split by report, never by sentence; the 洪泽 2023/2024 pair reuses text, so both sit on one side.
@@ -106,9 +107,9 @@ def load_gold(path: Path = GOLD_PATH, root: Path | None = None) -> list[Example]
     return out
 
 
-def load_written(path: Path = WRITTEN_PATH) -> list[Example]:
+def load_written(paths: Sequence[Path] = WRITTEN_PATHS) -> list[Example]:
     """Our own written examples for the rare cases."""
-    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    rows = [json.loads(x) for path in paths for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     return [Example(r["text"], r["label"], source="written") for r in rows]
 
 
@@ -124,12 +125,13 @@ def weak_examples(reports: Iterable[tuple[str, Report]]) -> list[Example]:
     return out
 
 
-def training_examples(n_synth: int = 300, root: Path | None = None) -> list[Example]:
-    """Fine-tuning data: gold of the train-split reports, weak labels for their unlabelled sentences,
-    written and template examples. Nothing from the test-split reports."""
-    gold = [g for g in load_gold(root=root) if split_of(g.file) == "train"]
+def training_examples(n_synth: int = 300, root: Path | None = None,
+                      held_out: frozenset[str] = TEST_REPORTS) -> list[Example]:
+    """Fine-tuning data: gold of every report not held out, weak labels for their unlabelled sentences,
+    written and template examples. Nothing from the held-out reports."""
+    gold = [g for g in load_gold(root=root) if g.file not in held_out]
     have = {(g.file, g.start, g.end) for g in gold}
-    reports = [(f, r) for f, r in corpus_reports(root) if split_of(f) == "train"]
+    reports = [(f, r) for f, r in corpus_reports(root) if f not in held_out]
     weak = [w for w in weak_examples(reports) if (w.file, w.start, w.end) not in have]
     synth = [Example(t, lab, source="synth") for t, lab in synth_examples(n_synth)]
     return gold + weak + load_written() + synth

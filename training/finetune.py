@@ -34,6 +34,17 @@ class FinetuneConfig:
     class_weighted: bool = True
     seed: int = 42
     threads: int = 2
+    # Share of a TF-IDF head fitted on the same examples in the shipped probabilities (0: transformer alone).
+    lexical_weight: float = 0.0
+
+
+def fit_lexical_head(examples: Sequence[Example], out_dir: str | Path) -> Path:
+    """Fit the TF-IDF head on the fine-tuning examples and write it beside the network."""
+    from models.baseline import TfidfBaseline
+    from models.lexical import LexicalHead
+
+    baseline = TfidfBaseline().fit([e.text for e in examples], [e.label for e in examples])
+    return LexicalHead.from_baseline(baseline, LABELS).save(out_dir)
 
 
 def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
@@ -92,6 +103,9 @@ def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
     seconds = time.perf_counter() - started
     shutil.rmtree(out / "_trainer", ignore_errors=True)
     model.config.nianbao_version = version or f"topic-{data_hash(examples)[:8]}"
+    model.config.nianbao_lexical_weight = config.lexical_weight
+    if config.lexical_weight > 0:
+        fit_lexical_head(examples, out)
     model.save_pretrained(out, safe_serialization=True)
     save_tokenizer(tok, out)
     base_record = {}

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.topics import LABELS, TopicClassifier, load_classifier
+from models.topics import LABELS, TopicClassifier, lexical_weight_of, load_classifier
 from training.data import TEST_REPORTS, Example, corpus_dir, data_hash, heldout_examples, training_examples
 from training.evaluate import Scores, score
 from training.finetune import FinetuneConfig, finetune
@@ -205,9 +205,12 @@ def retrain(current_dir: str | Path, answers: Sequence[Answer], out_dir: str | P
     if not examples:
         raise ValueError("nothing to train on")
     note(f"fine-tuning on {len(examples)} examples ({len(kept)} answers)")
+    # The retrained model keeps the current one's make-up: a lexical head, refitted on the new data, if it had one.
+    current = json.loads(Path(current_dir, "config.json").read_text(encoding="utf-8"))
     finetune(current_dir, examples, out_dir,
              FinetuneConfig(epochs=config.epochs, batch_size=config.batch_size, learning_rate=config.learning_rate,
-                            seed=config.seed, threads=config.threads), version=version)
+                            seed=config.seed, threads=config.threads, lexical_weight=lexical_weight_of(current)),
+             version=version)
     note("evaluating on the frozen test split")
     old_clf = load_classifier(current_dir, threads=config.threads)
     new_clf = load_classifier(out_dir, threads=config.threads)

@@ -9,6 +9,7 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from models.topics import DEFAULT_MODEL_DIR, LABELS, MAX_CHARS, ModelError, classify_report, load_classifier
@@ -94,3 +95,39 @@ def test_classify_report_fills_every_sentence(clf) -> None:
     assert [s.topic for s in out.sentences] == ["problem", "measure"]
     assert all(s.model == clf.version and 0 < (s.confidence or 0) <= 1 for s in out.sentences)
     assert report.sentences[0].topic is None  # the input Report is untouched
+
+
+def test_declared_lexical_head_must_be_present_and_match(tmp_path: Path) -> None:
+    target = _copy(tmp_path)
+    config = json.loads((target / "config.json").read_text(encoding="utf-8"))
+    config["nianbao_lexical_weight"] = 0.4
+    (target / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    (target / "lexical.json").unlink(missing_ok=True)
+    with pytest.raises(ModelError, match=re.escape(str(target / "lexical.json"))):
+        load_classifier(target)
+    (target / "lexical.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(ModelError, match="unreadable"):
+        load_classifier(target)
+
+
+def test_lexical_head_is_mixed_in_by_its_weight(tmp_path: Path) -> None:
+    from models.baseline import TfidfBaseline
+    from models.lexical import LexicalHead
+
+    target = _copy(tmp_path)
+    texts = ["建立健全依申请公开会商机制。", "栏目更新不及时。"]
+    # A head that always answers `other`: its share must move every probability by exactly that weight.
+    texts_seen = ["栏目更新", "栏目建设", "机制建设", "机制更新"]
+    baseline = TfidfBaseline().fit(texts_seen, ["other", "problem", "measure", "mechanism"])
+    head = LexicalHead.from_baseline(baseline, LABELS)
+    head = LexicalHead(head.labels, head.word_vocab, head.word_idf, head.char_vocab, head.char_idf,
+                       head.char_ngrams, head.coef * 0, np.array([0.0, 0.0, 0.0, 50.0]))
+    head.save(target)
+    config = json.loads((target / "config.json").read_text(encoding="utf-8"))
+    alone = load_classifier(target).classify(texts)
+    config["nianbao_lexical_weight"] = 0.25
+    (target / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    mixed = load_classifier(target).classify(texts)
+    for (_, _, a), (_, _, m) in zip(alone, mixed, strict=True):
+        for lab in LABELS:
+            assert m[lab] == pytest.approx(0.75 * a[lab] + 0.25 * float(lab == "other"), abs=1e-5)

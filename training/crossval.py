@@ -1,0 +1,88 @@
+"""Cross-validation by reporting body: each gold sentence is predicted by a model that never saw its body's reports."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.baseline import TfidfBaseline, keyword_rules
+from models.topics import LABELS
+from training.data import Example, training_examples
+
+# (training examples, texts to label) -> probabilities, one row per text, columns in LABELS order.
+System = Callable[[Sequence[Example], Sequence[str]], np.ndarray]
+
+
+def body_of(file: str) -> str:
+    """The reporting body of a corpus file: its name up to the year, so sibling years share one fold."""
+    name = Path(file).name
+    match = re.match(r"(.+?)-(?:19|20)\d\d", name)
+    return match.group(1) if match else name
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One body's gold sentences, held out from training together with every file of that body."""
+
+    body: str
+    held_out: frozenset[str]
+    test: tuple[Example, ...]
+
+
+def folds_by_body(gold: Sequence[Example], files: Sequence[str] | None = None) -> list[Fold]:
+    """One fold per body among the gold files; `files` (all corpus files) widens what each fold holds out."""
+    every = set(files or ()) | {g.file for g in gold}
+    out = []
+    for body in sorted({body_of(g.file) for g in gold}):
+        held = frozenset(f for f in every if body_of(f) == body)
+        out.append(Fold(body, held, tuple(g for g in gold if g.file in held)))
+    return out
+
+
+def out_of_fold(system: System, folds: Sequence[Fold], n_synth: int = 300, root: Path | None = None) -> np.ndarray:
+    """Probabilities for every fold's test sentences (in fold order) from models trained without that fold."""
+    rows = []
+    for fold in folds:
+        train = training_examples(n_synth=n_synth, root=root, held_out=fold.held_out)
+        rows.append(system(train, [e.text for e in fold.test]))
+    return np.vstack(rows) if rows else np.zeros((0, len(LABELS)))
+
+
+def tfidf_system(train: Sequence[Example], texts: Sequence[str]) -> np.ndarray:
+    """TF-IDF + logistic regression probabilities."""
+    return TfidfBaseline().fit([e.text for e in train], [e.label for e in train]).predict_proba(texts)
+
+
+def rules_system(_train: Sequence[Example], texts: Sequence[str]) -> np.ndarray:
+    """The keyword rules as one-hot rows (they need no training)."""
+    return np.eye(len(LABELS))[[LABELS.index(lab) for lab in keyword_rules(texts)]]
+
+
+def transformer_system(base: str | Path, config: object | None = None) -> System:
+    """Fine-tune `base` on each fold's training data in a scratch folder and return its probabilities."""
+
+    def run(train: Sequence[Example], texts: Sequence[str]) -> np.ndarray:
+        from models.topics import load_classifier
+        from training.finetune import finetune
+
+        with tempfile.TemporaryDirectory(prefix="nianbao-cv-") as tmp:
+            finetune(base, train, tmp, config)  # type: ignore[arg-type]
+            clf = load_classifier(tmp)
+            return np.array([[p[2][lab] for lab in LABELS] for p in clf.classify(texts)])
+
+    return run
+
+
+def mix(p_model: np.ndarray, p_lexical: np.ndarray, weight: float) -> np.ndarray:
+    """Weighted average of two probability tables; `weight` is the lexical model's share."""
+    return (1.0 - weight) * p_model + weight * p_lexical
+
+
+def labels_of(probabilities: np.ndarray) -> list[str]:
+    """The most probable label of each row."""
+    return [LABELS[i] for i in probabilities.argmax(axis=1)]
