@@ -1,9 +1,11 @@
 """Topic accuracy over the whole gold set by cross-validation across reporting bodies, as ratios to TF-IDF.
 
 Every gold sentence is labelled by a model trained without its body's reports, so all ~470 gold sentences
-count, not only the three held-out reports. The transformer is fine-tuned once per body (minutes each);
-`--cache DIR` keeps its out-of-fold probabilities so the weight of the TF-IDF head can be studied without
-retraining. The weight is chosen on the bodies of the training split only, then reported on all of them.
+count, not only the three held-out reports. The network is fine-tuned once per body (about two minutes
+each); `--cache DIR` keeps its out-of-fold probabilities. The shipped model averages the network's
+probabilities with a TF-IDF head and the keyword rules (models.topics.Mix): the table of shares shows
+what each mix scores, on the bodies of the training split (whose folds never see a held-out report) and
+on all bodies.
 """
 
 from __future__ import annotations
@@ -15,19 +17,21 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+SHARES = ((0.0, 0.0), (0.5, 0.0), (0.8, 0.0), (0.0, 1 / 3), (0.2, 0.2), (0.4, 0.2), (1 / 3, 1 / 3), (0.5, 0.2),
+          (0.6, 0.1), (0.4, 0.4))  # (lexical, rules)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base", default="out/charbert-mlm", help="pretrained checkpoint the transformer starts from")
+    parser.add_argument("--base", default="out/charbert-mlm", help="pretrained checkpoint the network starts from")
     parser.add_argument("--no-transformer", action="store_true", help="only TF-IDF and the keyword rules (seconds)")
     parser.add_argument("--epochs", type=int, default=None, help="fine-tuning epochs (default: FinetuneConfig's)")
-    parser.add_argument("--cache", type=Path, default=None, help="folder for the transformer's out-of-fold probabilities")
+    parser.add_argument("--cache", type=Path, default=None, help="folder for the network's out-of-fold probabilities")
     args = parser.parse_args()
 
     import numpy as np
 
+    from models.topics import Mix
     from training.crossval import (
         folds_by_body,
         labels_of,
@@ -46,17 +50,19 @@ def main() -> None:
         print(f"corpus not found at {corpus_dir()}: nothing to measure")
         return
     folds = folds_by_body(gold, [f for f, _ in corpus_reports()])
-    # Bodies with no held-out report form the selection set, and their folds never train on the held-out
-    # reports either, so the weight is chosen without any held-out label; the other bodies only report.
-    selecting = [not (f.held_out & TEST_REPORTS) for f in folds]
-    folds = [replace(f, held_out=f.held_out | TEST_REPORTS) if sel else f for f, sel in zip(folds, selecting, strict=True)]
+    # Folds of bodies with no held-out report also leave the held-out reports out of training, so the
+    # numbers on those bodies involve no held-out label at all.
+    clean = [not (f.held_out & TEST_REPORTS) for f in folds]
+    folds = [replace(f, held_out=f.held_out | TEST_REPORTS) if c else f for f, c in zip(folds, clean, strict=True)]
     truth = [e.label for f in folds for e in f.test]
-    selection = np.array([sel for f, sel in zip(folds, selecting, strict=True) for _ in f.test])
-    print(f"gold sentences: {len(truth)} in {len(folds)} folds ({', '.join(f'{f.body} {len(f.test)}' for f in folds)})")
+    on_clean = np.array([c for f, c in zip(folds, clean, strict=True) for _ in f.test])
+    print(f"gold sentences: {len(truth)} in {len(folds)} folds ({', '.join(f'{f.body} {len(f.test)}' for f in folds)}); "
+          f"{int(on_clean.sum())} on training-split bodies")
 
     probs = {"tfidf+logreg": out_of_fold(tfidf_system, folds), "keyword rules": out_of_fold(rules_system, folds)}
     if not args.no_transformer:
-        config = FinetuneConfig() if args.epochs is None else FinetuneConfig(epochs=args.epochs)
+        # The network alone (transformer_system's output); the TF-IDF head and the rules are mixed in below.
+        config = FinetuneConfig() if args.epochs is None else replace(FinetuneConfig(), epochs=args.epochs)
         cached = args.cache / "transformer_oof.npy" if args.cache else None
         if cached and cached.exists() and np.load(cached).shape == (len(truth), 4):
             probs["transformer"] = np.load(cached)
@@ -65,16 +71,22 @@ def main() -> None:
             if cached:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 np.save(cached, probs["transformer"])
-        chosen_f1 = {w: score("", [t for t, s in zip(truth, selection, strict=True) if s],
-                              labels_of(mix(probs["transformer"], probs["tfidf+logreg"], w)[selection])).macro_f1
-                     for w in WEIGHTS}
-        print("lexical weight -> macro-F1 on the training-split bodies: "
-              + "  ".join(f"{w:.1f}:{f:.3f}" for w, f in chosen_f1.items()))
-        best = max(WEIGHTS, key=lambda w: (round(chosen_f1[w], 4), -abs(w - 0.5)))
-        probs[f"hybrid (lexical weight {best:.1f})"] = mix(probs["transformer"], probs["tfidf+logreg"], best)
+        parts = (probs["transformer"], probs["tfidf+logreg"], probs["keyword rules"])
+        shipped = Mix(FinetuneConfig.lexical_weight, FinetuneConfig.rules_weight)
+        print("\nshares (network / tfidf / rules)   macro-F1 training-split bodies   all bodies")
+        for lexical, rules in sorted({*SHARES, (shipped.lexical, shipped.rules)}):
+            shares = Mix(lexical, rules)
+            labels = labels_of(mix(*parts, shares))
+            sub = score("", [t for t, c in zip(truth, on_clean, strict=True) if c],
+                        [p for p, c in zip(labels, on_clean, strict=True) if c])
+            mark = "  <- shipped" if shares == shipped else ""
+            print(f"{shares.network:.2f} / {lexical:.2f} / {rules:.2f}{'':16}{sub.macro_f1:.3f}{'':22}"
+                  f"{score('', truth, labels).macro_f1:.3f}{mark}")
+        probs[f"shipped mix {shipped.network:.2f}/{shipped.lexical:.2f}/{shipped.rules:.2f}"] = mix(*parts, shipped)
 
     results = [score(name, truth, labels_of(p)) for name, p in probs.items()]
     tfidf = results[0]
+    print()
     for s in results:
         print(f"{s.name:<34} macro-F1 {s.macro_f1:.3f}  accuracy {s.accuracy:.3f}  ratio vs tfidf {s.macro_f1 / tfidf.macro_f1:.2f}")
     for s in results:

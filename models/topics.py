@@ -7,10 +7,13 @@ import logging
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from models.baseline import keyword_rules
 from models.lexical import FILE_NAME as LEXICAL_FILE
 from models.lexical import LexicalHead
 from nlp.report import Report
@@ -39,9 +42,8 @@ class TopicClassifier:
     labels: tuple[str, ...]
     version: str
     batch_size: int = 64
-    # The lexical head's share of the averaged probabilities; 0 (or no head) means the transformer alone.
-    lexical: LexicalHead | None = None
-    lexical_weight: float = 0.0
+    mix: Mix = field(default_factory=lambda: Mix())
+    lexical: LexicalHead | None = None  # loaded only when the mix gives it a share
 
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """(label, confidence, scores) per text; empty text is `other` with confidence 1."""
@@ -65,16 +67,49 @@ class TopicClassifier:
                 chunk = cleaned[b : b + self.batch_size]
                 enc = self.tokenizer([t for _, t in chunk], truncation=True, max_length=MAX_TOKENS,
                                      padding=True, return_tensors="pt")
-                probs = torch.softmax(self.model(**enc).logits.float(), dim=-1).numpy()
-                if self.lexical is not None and self.lexical_weight > 0:
-                    lexical = self.lexical.predict_proba([t for _, t in chunk])
-                    probs = (1.0 - self.lexical_weight) * probs + self.lexical_weight * lexical
-                probs = probs.tolist()
+                probs = self._mixed(torch.softmax(self.model(**enc).logits.float(), dim=-1).numpy(),
+                                    [t for _, t in chunk]).tolist()
                 for (i, _), p in zip(chunk, probs, strict=True):
                     best = max(range(len(p)), key=p.__getitem__)
                     results[i] = (self.labels[best], float(p[best]),
                                   {lab: round(float(x), 6) for lab, x in zip(self.labels, p, strict=True)})
         return [r for r in results if r is not None]
+
+    def _mixed(self, network: np.ndarray, texts: list[str]) -> np.ndarray:
+        if self.mix.network == 1.0:
+            return network
+        out = self.mix.network * network
+        if self.mix.lexical and self.lexical is not None:
+            out += self.mix.lexical * self.lexical.predict_proba(texts)
+        if self.mix.rules:
+            votes = [self.labels.index(label) for label in keyword_rules(texts)]
+            out += self.mix.rules * np.eye(len(self.labels))[votes]
+        return out
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Shares of the averaged probabilities: the network gets what the lexical head and the keyword rules leave.
+
+    Three systems that err differently (a character network, word and n-gram TF-IDF, hand-written cue
+    rules) vote with their probabilities; `benchmarks/topic_crossval.py` measures every share.
+    """
+
+    lexical: float = 0.0
+    rules: float = 0.0
+
+    @property
+    def network(self) -> float:
+        """The network's share."""
+        return round(1.0 - self.lexical - self.rules, 6)
+
+    @classmethod
+    def of_config(cls, config: dict[str, Any]) -> Mix:
+        """The shares recorded in a model's config.json (the network alone when none are)."""
+        mix = cls(float(config.get("nianbao_lexical_weight") or 0.0), float(config.get("nianbao_rules_weight") or 0.0))
+        if min(mix.lexical, mix.rules) < 0 or mix.network <= 0:
+            raise ValueError(f"shares must be >= 0 and leave the network a positive share, got {mix}")
+        return mix
 
 
 def _check_dir(path: Path) -> None:
@@ -116,16 +151,14 @@ def load_classifier(path: str | Path | None = None, *, quantize: bool = False, t
         raise ModelError(f"cannot load topic model from {model_dir}: {type(exc).__name__}: {exc}") from exc
     if quantize:
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    weight = lexical_weight_of(config)
-    lexical = _load_lexical(model_dir, labels) if weight > 0 else None
+    try:
+        mix = Mix.of_config(config)
+    except ValueError as exc:
+        raise ModelError(f"topic model {model_dir / 'config.json'}: {exc}") from exc
+    lexical = _load_lexical(model_dir, labels) if mix.lexical > 0 else None
     version = str(config.get("nianbao_version") or model_dir.name)
     log.debug("loaded topic model %s (%s) in %.2fs", model_dir, version, time.perf_counter() - started)
-    return TopicClassifier(model_dir, tokenizer, model, labels, version, lexical=lexical, lexical_weight=weight)
-
-
-def lexical_weight_of(config: dict[str, Any]) -> float:
-    """The lexical head's share recorded in a model's config.json (0 when it has none)."""
-    return float(config.get("nianbao_lexical_weight") or 0.0)
+    return TopicClassifier(model_dir, tokenizer, model, labels, version, mix=mix, lexical=lexical)
 
 
 def _load_lexical(model_dir: Path, labels: tuple[str, ...]) -> LexicalHead:

@@ -83,6 +83,11 @@ def finetune_cmd(
     epochs: Annotated[int, typer.Option(help="fine-tuning epochs")] = 10,
     lr: Annotated[float, typer.Option(help="learning rate")] = 3e-4,
     seed: Annotated[int, typer.Option(help="random seed")] = 42,
+    lexical_weight: Annotated[float | None, typer.Option(
+        help="share of a TF-IDF head in the probabilities (default: the shipped model's, chosen by "
+             "benchmarks/topic_crossval.py)", min=0.0, max=1.0)] = None,
+    rules_weight: Annotated[float | None, typer.Option(
+        help="share of the keyword rules in the probabilities (default: the shipped model's)", min=0.0, max=1.0)] = None,
 ) -> None:
     """Fine-tune for sentence topics on the train-split reports (gold + weak), written and template examples;
     then measure on the held-out gold reports and store metrics.json beside the model."""
@@ -92,7 +97,10 @@ def finetune_cmd(
 
     examples = training_examples()
     started = time.perf_counter()
-    finetune(base, examples, out, FinetuneConfig(epochs=epochs, learning_rate=lr, seed=seed))
+    finetune(base, examples, out, FinetuneConfig(
+        epochs=epochs, learning_rate=lr, seed=seed,
+        lexical_weight=FinetuneConfig.lexical_weight if lexical_weight is None else lexical_weight,
+        rules_weight=FinetuneConfig.rules_weight if rules_weight is None else rules_weight))
     results = evaluate_all(out)
     metrics = scores_to_json(results)
     metrics["train_seconds_total"] = round(time.perf_counter() - started, 1)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from models.baseline import TfidfBaseline, keyword_rules
-from models.topics import LABELS
+from models.topics import LABELS, Mix
 from training.data import Example, training_examples
+from training.finetune import FinetuneConfig
 
 # (training examples, texts to label) -> probabilities, one row per text, columns in LABELS order.
 System = Callable[[Sequence[Example], Sequence[str]], np.ndarray]
@@ -63,24 +64,26 @@ def rules_system(_train: Sequence[Example], texts: Sequence[str]) -> np.ndarray:
     return np.eye(len(LABELS))[[LABELS.index(lab) for lab in keyword_rules(texts)]]
 
 
-def transformer_system(base: str | Path, config: object | None = None) -> System:
-    """Fine-tune `base` on each fold's training data in a scratch folder and return its probabilities."""
+def transformer_system(base: str | Path, config: FinetuneConfig | None = None) -> System:
+    """Fine-tune `base` on each fold's training data in a scratch folder and return the network's own
+    probabilities (no lexical head or rules mixed in, whatever `config` says: `mix` does that)."""
+    network_alone = replace(config or FinetuneConfig(), lexical_weight=0.0, rules_weight=0.0)
 
     def run(train: Sequence[Example], texts: Sequence[str]) -> np.ndarray:
         from models.topics import load_classifier
         from training.finetune import finetune
 
         with tempfile.TemporaryDirectory(prefix="nianbao-cv-") as tmp:
-            finetune(base, train, tmp, config)  # type: ignore[arg-type]
+            finetune(base, train, tmp, network_alone)
             clf = load_classifier(tmp)
             return np.array([[p[2][lab] for lab in LABELS] for p in clf.classify(texts)])
 
     return run
 
 
-def mix(p_model: np.ndarray, p_lexical: np.ndarray, weight: float) -> np.ndarray:
-    """Weighted average of two probability tables; `weight` is the lexical model's share."""
-    return (1.0 - weight) * p_model + weight * p_lexical
+def mix(network: np.ndarray, lexical: np.ndarray, rules: np.ndarray, shares: Mix) -> np.ndarray:
+    """The probabilities a model with these shares gives (as `TopicClassifier` averages them)."""
+    return shares.network * network + shares.lexical * lexical + shares.rules * rules
 
 
 def labels_of(probabilities: np.ndarray) -> list[str]:

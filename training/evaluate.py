@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from models.baseline import TfidfBaseline, keyword_rules
-from models.topics import LABELS, load_classifier
+from models.topics import LABELS, Mix, load_classifier
 from training.data import Example, corpus_reports, heldout_examples, load_gold, training_examples
 from training.weak import LABELLING_FUNCTIONS, contexts_of, weak_label
 
@@ -96,7 +96,14 @@ def evaluate_all(model_dir: str | Path | None = None, root: Path | None = None) 
     out = []
     if model_dir is not None or Path(load_classifier.__globals__["DEFAULT_MODEL_DIR"]).exists():
         clf = load_classifier(model_dir)
-        out.append(score(f"transformer ({clf.version})", gold, [p[0] for p in clf.classify(texts)]))
+        if clf.mix.network < 1:
+            shares = f"{clf.mix.network:g}/{clf.mix.lexical:g}/{clf.mix.rules:g}"
+            out.append(score(f"transformer ({clf.version}, mixed {shares})", gold, [p[0] for p in clf.classify(texts)]))
+            # The network's own share of the work, so a mix never hides a weak network.
+            clf = replace(clf, mix=Mix())
+            out.append(score(f"network alone ({clf.version})", gold, [p[0] for p in clf.classify(texts)]))
+        else:
+            out.append(score(f"transformer ({clf.version})", gold, [p[0] for p in clf.classify(texts)]))
     out.append(score("tfidf+logreg", gold, tfidf.predict(texts)))
     out.append(score("keyword rules", gold, keyword_rules(texts)))
     return out

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.topics import LABELS, TopicClassifier, lexical_weight_of, load_classifier
+from models.topics import LABELS, Mix, TopicClassifier, load_classifier
 from training.data import TEST_REPORTS, Example, corpus_dir, data_hash, heldout_examples, training_examples
 from training.evaluate import Scores, score
 from training.finetune import FinetuneConfig, finetune
@@ -205,11 +205,11 @@ def retrain(current_dir: str | Path, answers: Sequence[Answer], out_dir: str | P
     if not examples:
         raise ValueError("nothing to train on")
     note(f"fine-tuning on {len(examples)} examples ({len(kept)} answers)")
-    # The retrained model keeps the current one's make-up: a lexical head, refitted on the new data, if it had one.
-    current = json.loads(Path(current_dir, "config.json").read_text(encoding="utf-8"))
+    # The retrained model keeps the current one's mix; its lexical head is refitted on the new data.
+    mix = Mix.of_config(json.loads(Path(current_dir, "config.json").read_text(encoding="utf-8")))
     finetune(current_dir, examples, out_dir,
              FinetuneConfig(epochs=config.epochs, batch_size=config.batch_size, learning_rate=config.learning_rate,
-                            seed=config.seed, threads=config.threads, lexical_weight=lexical_weight_of(current)),
+                            seed=config.seed, threads=config.threads, lexical_weight=mix.lexical, rules_weight=mix.rules),
              version=version)
     note("evaluating on the frozen test split")
     old_clf = load_classifier(current_dir, threads=config.threads)

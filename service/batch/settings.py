@@ -53,12 +53,13 @@ def _version() -> str:
 
 
 def code_hash() -> str:
-    """A hash of the reading and scoring code (nlp, eval): a changed rule must not reuse old scores."""
+    """A hash of the reading, topic and scoring code (nlp, models, eval): a changed rule must not reuse old scores."""
     from eval import scoring
+    from models import topics
     from nlp import pipeline
 
     digest = hashlib.sha256()
-    for module in (pipeline, scoring):
+    for module in (pipeline, topics, scoring):
         root = Path(module.__file__ or "").parent
         for path in sorted(root.rglob("*.py")):
             digest.update(str(path.relative_to(root)).encode())
@@ -74,7 +75,7 @@ def topic_model_stamp(topics: str | None) -> str:
 
     model_dir = DEFAULT_MODEL_DIR if topics == "default" else Path(topics)
     digest = hashlib.sha256()
-    for name in ("config.json", "model.safetensors"):
+    for name in ("config.json", "model.safetensors", "lexical.json"):
         path = model_dir / name
         if path.exists():
             with path.open("rb") as handle:

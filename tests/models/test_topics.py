@@ -110,24 +110,31 @@ def test_declared_lexical_head_must_be_present_and_match(tmp_path: Path) -> None
         load_classifier(target)
 
 
-def test_lexical_head_is_mixed_in_by_its_weight(tmp_path: Path) -> None:
-    from models.baseline import TfidfBaseline
+def test_shares_mix_the_network_the_lexical_head_and_the_rules(tmp_path: Path) -> None:
+    from models.baseline import TfidfBaseline, keyword_rules
     from models.lexical import LexicalHead
 
     target = _copy(tmp_path)
-    texts = ["建立健全依申请公开会商机制。", "栏目更新不及时。"]
-    # A head that always answers `other`: its share must move every probability by exactly that weight.
-    texts_seen = ["栏目更新", "栏目建设", "机制建设", "机制更新"]
-    baseline = TfidfBaseline().fit(texts_seen, ["other", "problem", "measure", "mechanism"])
+    texts = ["建立健全依申请公开会商机制。", "栏目更新不及时。", "全年受理申请21件。"]
+    # A head that always answers `other`, so its share shows up exactly in the averaged probabilities.
+    baseline = TfidfBaseline().fit(["栏目更新", "栏目建设", "机制建设", "机制更新"], ["other", "problem", "measure", "mechanism"])
     head = LexicalHead.from_baseline(baseline, LABELS)
-    head = LexicalHead(head.labels, head.word_vocab, head.word_idf, head.char_vocab, head.char_idf,
-                       head.char_ngrams, head.coef * 0, np.array([0.0, 0.0, 0.0, 50.0]))
-    head.save(target)
+    LexicalHead(head.labels, head.word_vocab, head.word_idf, head.char_vocab, head.char_idf, head.char_ngrams,
+                head.coef * 0, np.array([0.0, 0.0, 0.0, 50.0])).save(target)
     config = json.loads((target / "config.json").read_text(encoding="utf-8"))
+    config.pop("nianbao_lexical_weight", None)
+    config.pop("nianbao_rules_weight", None)
+    (target / "config.json").write_text(json.dumps(config), encoding="utf-8")
     alone = load_classifier(target).classify(texts)
-    config["nianbao_lexical_weight"] = 0.25
+    config.update(nianbao_lexical_weight=0.25, nianbao_rules_weight=0.15)
     (target / "config.json").write_text(json.dumps(config), encoding="utf-8")
     mixed = load_classifier(target).classify(texts)
-    for (_, _, a), (_, _, m) in zip(alone, mixed, strict=True):
+    for (_, _, a), (label, conf, m), rule in zip(alone, mixed, keyword_rules(texts), strict=True):
         for lab in LABELS:
-            assert m[lab] == pytest.approx(0.75 * a[lab] + 0.25 * float(lab == "other"), abs=1e-5)
+            expected = 0.6 * a[lab] + 0.25 * float(lab == "other") + 0.15 * float(lab == rule)
+            assert m[lab] == pytest.approx(expected, abs=1e-5)
+        assert conf == pytest.approx(max(m.values()), abs=1e-5) and m[label] == max(m.values())
+    config.update(nianbao_lexical_weight=0.7, nianbao_rules_weight=0.3)
+    (target / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ModelError, match="positive share"):
+        load_classifier(target)
