@@ -65,13 +65,13 @@ def main() -> None:
         config = FinetuneConfig() if args.epochs is None else replace(FinetuneConfig(), epochs=args.epochs)
         cached = args.cache / "transformer_oof.npy" if args.cache else None
         if cached and cached.exists() and np.load(cached).shape == (len(truth), 4):
-            probs["transformer"] = np.load(cached)
+            probs["network alone"] = np.load(cached)
         else:
-            probs["transformer"] = out_of_fold(transformer_system(args.base, config), folds)
+            probs["network alone"] = out_of_fold(transformer_system(args.base, config), folds)
             if cached:
                 cached.parent.mkdir(parents=True, exist_ok=True)
-                np.save(cached, probs["transformer"])
-        parts = (probs["transformer"], probs["tfidf+logreg"], probs["keyword rules"])
+                np.save(cached, probs["network alone"])
+        parts = (probs["network alone"], probs["tfidf+logreg"], probs["keyword rules"])
         shipped = Mix(FinetuneConfig.lexical_weight, FinetuneConfig.rules_weight)
         print("\nshares (network / tfidf / rules)   macro-F1 training-split bodies   all bodies")
         for lexical, rules in sorted({*SHARES, (shipped.lexical, shipped.rules)}):

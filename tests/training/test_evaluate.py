@@ -28,3 +28,16 @@ def test_weak_agreement_is_measured_on_gold() -> None:
     assert stats["combined"]["coverage"] > 0.6
     assert stats["combined"]["accuracy"] > 0.8
     assert stats["lf_heading"]["accuracy"] > 0.95
+
+
+@pytest.mark.skipif(not corpus_dir().is_dir(), reason="real corpus not present")
+def test_shipped_model_beats_tfidf_on_the_held_out_reports() -> None:
+    from training.evaluate import evaluate_all
+
+    results = {s.name.split(" (")[0]: s for s in evaluate_all()}
+    assert set(results) == {"transformer", "network alone", "tfidf+logreg", "keyword rules"}
+    assert sum(map(sum, results["tfidf+logreg"].confusion)) == 228
+    assert results["transformer"].macro_f1 >= 0.85
+    assert results["transformer"].macro_f1 > results["tfidf+logreg"].macro_f1 > results["keyword rules"].macro_f1
+    # The mix must add to each of its parts, or it is not worth shipping.
+    assert results["transformer"].macro_f1 > results["network alone"].macro_f1
