@@ -35,7 +35,6 @@ def main() -> None:
     from training.crossval import (
         folds_by_body,
         labels_of,
-        mix,
         out_of_fold,
         rules_system,
         tfidf_system,
@@ -76,13 +75,13 @@ def main() -> None:
         print("\nshares (network / tfidf / rules)   macro-F1 training-split bodies   all bodies")
         for lexical, rules in sorted({*SHARES, (shipped.lexical, shipped.rules)}):
             shares = Mix(lexical, rules)
-            labels = labels_of(mix(*parts, shares))
+            labels = labels_of(shares.apply(*parts))
             sub = score("", [t for t, c in zip(truth, on_clean, strict=True) if c],
                         [p for p, c in zip(labels, on_clean, strict=True) if c])
             mark = "  <- shipped" if shares == shipped else ""
             print(f"{shares.network:.2f} / {lexical:.2f} / {rules:.2f}{'':16}{sub.macro_f1:.3f}{'':22}"
                   f"{score('', truth, labels).macro_f1:.3f}{mark}")
-        probs[f"shipped mix {shipped.network:.2f}/{shipped.lexical:.2f}/{shipped.rules:.2f}"] = mix(*parts, shipped)
+        probs[f"shipped mix {shipped.network:.2f}/{shipped.lexical:.2f}/{shipped.rules:.2f}"] = shipped.apply(*parts)
 
     results = [score(name, truth, labels_of(p)) for name, p in probs.items()]
     tfidf = results[0]

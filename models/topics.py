@@ -76,15 +76,10 @@ class TopicClassifier:
         return [r for r in results if r is not None]
 
     def _mixed(self, network: np.ndarray, texts: list[str]) -> np.ndarray:
-        if self.mix.network == 1.0:
-            return network
-        out = self.mix.network * network
-        if self.mix.lexical and self.lexical is not None:
-            out += self.mix.lexical * self.lexical.predict_proba(texts)
-        if self.mix.rules:
-            votes = [self.labels.index(label) for label in keyword_rules(texts)]
-            out += self.mix.rules * np.eye(len(self.labels))[votes]
-        return out
+        # Only the parts with a share are computed.
+        lexical = self.lexical.predict_proba(texts) if self.mix.lexical and self.lexical is not None else None
+        rules = np.eye(len(self.labels))[[self.labels.index(x) for x in keyword_rules(texts)]] if self.mix.rules else None
+        return self.mix.apply(network, lexical, rules)
 
 
 @dataclass(frozen=True)
@@ -102,6 +97,14 @@ class Mix:
     def network(self) -> float:
         """The network's share."""
         return round(1.0 - self.lexical - self.rules, 6)
+
+    def apply(self, network: np.ndarray, lexical: np.ndarray | None = None, rules: np.ndarray | None = None) -> np.ndarray:
+        """The averaged probabilities; a part given as None contributes nothing."""
+        out = self.network * network
+        for share, part in ((self.lexical, lexical), (self.rules, rules)):
+            if share and part is not None:
+                out = out + share * part
+        return out
 
     @classmethod
     def of_config(cls, config: dict[str, Any]) -> Mix:

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from models.baseline import TfidfBaseline, keyword_rules
-from models.topics import LABELS, Mix
+from models.topics import LABELS, load_classifier
 from training.data import Example, training_examples
-from training.finetune import FinetuneConfig
+from training.finetune import FinetuneConfig, finetune
 
 # (training examples, texts to label) -> probabilities, one row per text, columns in LABELS order.
 System = Callable[[Sequence[Example], Sequence[str]], np.ndarray]
@@ -70,20 +70,12 @@ def transformer_system(base: str | Path, config: FinetuneConfig | None = None) -
     network_alone = replace(config or FinetuneConfig(), lexical_weight=0.0, rules_weight=0.0)
 
     def run(train: Sequence[Example], texts: Sequence[str]) -> np.ndarray:
-        from models.topics import load_classifier
-        from training.finetune import finetune
-
         with tempfile.TemporaryDirectory(prefix="nianbao-cv-") as tmp:
             finetune(base, train, tmp, network_alone)
             clf = load_classifier(tmp)
             return np.array([[p[2][lab] for lab in LABELS] for p in clf.classify(texts)])
 
     return run
-
-
-def mix(network: np.ndarray, lexical: np.ndarray, rules: np.ndarray, shares: Mix) -> np.ndarray:
-    """The probabilities a model with these shares gives (as `TopicClassifier` averages them)."""
-    return shares.network * network + shares.lexical * lexical + shares.rules * rules
 
 
 def labels_of(probabilities: np.ndarray) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.topics import LABELS, Mix
-from training.crossval import body_of, folds_by_body, labels_of, mix, out_of_fold, rules_system
+from training.crossval import body_of, folds_by_body, labels_of, out_of_fold, rules_system
 from training.data import Example
 
 
@@ -41,5 +41,6 @@ def test_out_of_fold_trains_without_the_fold(tmp_path) -> None:
 
 def test_mix_weights_three_tables() -> None:
     network, lexical, rules = np.eye(4)[[0]], np.eye(4)[[1]], np.eye(4)[[2]]
-    out = mix(network, lexical, rules, Mix(lexical=0.3, rules=0.2))
+    out = Mix(lexical=0.3, rules=0.2).apply(network, lexical, rules)
     assert np.allclose(out, [[0.5, 0.3, 0.2, 0.0]]) and labels_of(out) == [LABELS[0]]
+    assert np.allclose(Mix(lexical=0.3).apply(network, None, rules), [[0.7, 0, 0, 0]])
