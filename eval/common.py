@@ -182,7 +182,8 @@ def _column_name(ref: Ref) -> str:
     return ref.column
 
 
-def _row_name(ref: Ref) -> str:
+def row_name(ref: Ref) -> str:
+    """The printed label of a cell's row (table 三 row label, table 四 group, else the row id)."""
     if ref.table == "table3":
         return t3_row_label(ref.row)
     if ref.table == "table4":
@@ -206,8 +207,8 @@ def cells_listing(refs: Iterable[Ref], limit: int = 7) -> str:
     table = TABLE_NAMES.get(refs[0].table, refs[0].table)
     same_table = all(r.table == refs[0].table and r.block == refs[0].block for r in refs)
     if same_table and len({r.row for r in refs}) == 1:
-        return f"{table}“{_row_name(refs[0])}”的{_names([_column_name(r) for r in refs], limit)}（{len(refs)}格）"
+        return f"{table}“{row_name(refs[0])}”的{_names([_column_name(r) for r in refs], limit)}（{len(refs)}格）"
     if same_table and len({r.column for r in refs}) == 1:
-        return f"{table}“{_column_name(refs[0])}”列的{_names([_row_name(r) for r in refs], limit)}（{len(refs)}格）"
+        return f"{table}“{_column_name(refs[0])}”列的{_names([row_name(r) for r in refs], limit)}（{len(refs)}格）"
     labels = [r.label() for r in refs]
     return "、".join(labels) if len(labels) <= limit else "、".join(labels[:limit]) + f"等{len(labels)}格"

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 
 from eval.common import (
-    T4_GROUP_LABELS,
     TABLE_NAMES,
     Ref,
     cell_evidence,
     cells_listing,
     make,
     present_rows,
+    row_name,
     span_evidence,
-    t3_row_label,
     table_present,
     template_of,
 )
@@ -236,19 +235,11 @@ def _missing_listing(expected: list[Ref], missing: list[Ref]) -> str:
     parts = []
     if whole:
         names = [Ref(missing[0].table, row, "total", block) for block, row in whole]
-        parts.append("整行缺失：" + "、".join(f"“{_row_title(r)}”" for r in names))
+        parts.append("整行缺失：" + "、".join(f"“{row_name(r)}”" for r in names))
     rest = [r for r in missing if (r.block, r.row) not in whole]
     if rest:
         parts.append(cells_listing(rest))
     return "；".join(parts)
-
-
-def _row_title(ref: Ref) -> str:
-    if ref.table == "table3":
-        return t3_row_label(ref.row)
-    if ref.table == "table4":
-        return T4_GROUP_LABELS.get(ref.row, ref.row)
-    return ref.row
 
 
 def blank_cells(report: Report) -> list[Finding]:
