@@ -17,6 +17,11 @@ class SectionSpec:
     # Distinctive phrases of the heading (after the numeral); a heading matches when it contains one.
     cues: tuple[str, ...]
 
+    @property
+    def heading(self) -> str:
+        """The heading as the template prints it: numeral, 、, canonical title."""
+        return f"{self.numeral}、{self.canonical}"
+
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("s1_overall", "一", "总体情况", ("总体情况", "概述", "基本情况")),

@@ -15,20 +15,14 @@ from eval.scoring import evaluate, load_rubric
 from nlp.ingest.detect import detect_format
 from nlp.pipeline import parse_bytes
 from nlp.report import Meta, Report, Scorecard
+from nlp.schema import SECTIONS
 from nlp.serialize import report_from_dict, report_to_dict
 
 log = logging.getLogger(__name__)
 
 UNSUPPORTED_FORMATS = frozenset({"binary", "empty", "doc"})
 TOPIC_LABELS = {"problem": "问题", "measure": "措施", "mechanism": "机制", "other": "其他"}
-SECTION_LABELS = {
-    "s1_overall": "一、总体情况",
-    "s2_proactive": "二、主动公开政府信息情况",
-    "s3_applications": "三、收到和处理政府信息公开申请情况",
-    "s4_review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-    "s5_problems": "五、存在的主要问题及改进情况",
-    "s6_other": "六、其他需要报告的事项",
-}
+SECTION_LABELS = {s.key: s.heading for s in SECTIONS}
 LEVELS = {"national": "国家", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇",
           "department": "部门"}
 
