@@ -96,14 +96,12 @@ def evaluate_all(model_dir: str | Path | None = None, root: Path | None = None) 
     out = []
     if model_dir is not None or Path(load_classifier.__globals__["DEFAULT_MODEL_DIR"]).exists():
         clf = load_classifier(model_dir)
-        if clf.mix.network < 1:
-            shares = f"{clf.mix.network:g}/{clf.mix.lexical:g}/{clf.mix.rules:g}"
-            out.append(score(f"transformer ({clf.version}, mixed {shares})", gold, [p[0] for p in clf.classify(texts)]))
-            # The network's own share of the work, so a mix never hides a weak network.
-            clf = replace(clf, mix=Mix())
-            out.append(score(f"network alone ({clf.version})", gold, [p[0] for p in clf.classify(texts)]))
-        else:
-            out.append(score(f"transformer ({clf.version})", gold, [p[0] for p in clf.classify(texts)]))
+        mixed = clf.mix.network < 1
+        shares = f", mixed {clf.mix.network:g}/{clf.mix.lexical:g}/{clf.mix.rules:g}" if mixed else ""
+        out.append(score(f"transformer ({clf.version}{shares})", gold, [p[0] for p in clf.classify(texts)]))
+        if mixed:  # the network's own score too, so a mix never hides a weak network
+            alone = replace(clf, mix=Mix())
+            out.append(score(f"network alone ({clf.version})", gold, [p[0] for p in alone.classify(texts)]))
     out.append(score("tfidf+logreg", gold, tfidf.predict(texts)))
     out.append(score("keyword rules", gold, keyword_rules(texts)))
     return out
