@@ -11,10 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from eval.scoring import RubricError, evaluate, load_rubric
-from nlp.pipeline import parse_file
-from nlp.report import Report
+from eval.scoring import RubricError, load_rubric
 from nlp.serialize import report_to_json
+from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze, read
 from service.cli_batch import batch
 from service.cli_retrain import retrain
 from service.cli_serve import serve, user_app
@@ -44,17 +43,14 @@ ModelOption = Annotated[
 TopicsOption = Annotated[bool, typer.Option("--topics/--no-topics", help="classify narrative sentences by topic")]
 
 
-def with_topics(report: Report, model: Path | None, topics: bool) -> Report:
-    """The report with its sentences classified by the topic model, unless topics are off or it failed."""
-    if not topics or report.status == "failed":
-        return report
-    from models.topics import ModelError, classify_report, load_classifier
-
-    try:
-        classifier = load_classifier(model)
-    except ModelError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--model") from exc
-    return classify_report(report, classifier)
+def load_topics(model: Path | None, topics: bool) -> Topics:
+    """The topic model the options name; a model the user named that cannot be loaded is a usage error."""
+    if not topics:
+        return Topics.off()
+    loaded = Topics.load(model or DEFAULT_TOPICS)
+    if model is not None and loaded.unavailable:
+        raise typer.BadParameter(loaded.unavailable, param_hint="--model")
+    return loaded
 
 
 @app.command()
@@ -65,7 +61,7 @@ def parse(
     topics: TopicsOption = True,
 ) -> None:
     """Read a report into the official structure: sections, the three tables, metadata, sentence topics."""
-    report = with_topics(parse_file(file), model, topics)
+    report = read(Document.of_path(file), load_topics(model, topics))
     if output is OutputFormat.json:
         sys.stdout.write(report_to_json(report) + "\n")
     else:
@@ -90,8 +86,9 @@ def score(
         chosen = load_rubric(rubric)
     except (OSError, RubricError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--rubric") from exc
-    last_year = with_topics(parse_file(previous), model, topics) if previous else None
-    report = evaluate(with_topics(parse_file(file), model, topics), last_year, chosen)
+    classifier = load_topics(model, topics)
+    last_year = read(Document.of_path(previous), classifier) if previous else None
+    report = analyze(Document.of_path(file), classifier, previous=last_year, rubric=chosen)
     if output is OutputFormat.json:
         sys.stdout.write(report_to_json(report) + "\n")
     else:

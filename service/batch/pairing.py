@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_SPACE = re.compile(r"\s+")
+from nlp.structure.body import body_key
 
 
 @dataclass(frozen=True)
@@ -22,18 +21,13 @@ class Candidate:
     score: float | None = None
 
 
-def agency_key(agency: Any) -> str:
-    """Agency names compared without spaces (PDF extraction scatters them)."""
-    return _SPACE.sub("", str(agency or ""))
-
-
 def candidates_from_rows(rows: list[dict[str, Any]], reports_dir: Path) -> list[Candidate]:
     """Rows that were read (status ok) and know their agency and year."""
     out = []
     for row in rows:
         if row.get("status") == "ok" and row.get("agency") and row.get("year") not in (None, ""):
             score = row.get("score")
-            out.append(Candidate(row["sha256"], agency_key(row["agency"]), int(row["year"]),
+            out.append(Candidate(row["sha256"], body_key(row["agency"]), int(row["year"]),
                                  reports_dir / f"{row['sha256']}.json",
                                  float(score) if score not in (None, "") else None))
     return out
@@ -60,7 +54,7 @@ def pair_previous(rows: list[dict[str, Any]], candidates: list[Candidate]) -> di
     for row in rows:
         if row.get("status") != "ok" or not row.get("agency") or row.get("year") in (None, ""):
             continue
-        match = index.get((agency_key(row["agency"]), int(row["year"]) - 1))
+        match = index.get((body_key(row["agency"]), int(row["year"]) - 1))
         if match is not None and match.sha256 != row["sha256"]:
             out[row["path"]] = match
     return out

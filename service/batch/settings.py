@@ -53,10 +53,12 @@ def _version() -> str:
 
 
 def code_hash() -> str:
-    """A hash of the reading, topic and scoring code (nlp, models, eval): a changed rule must not reuse old scores."""
+    """A hash of the analysis code (nlp, models, eval and the one path joining them): a changed rule must not
+    reuse old scores."""
     from eval import scoring
     from models import topics
     from nlp import pipeline
+    from service import analyze
 
     digest = hashlib.sha256()
     for module in (pipeline, topics, scoring):
@@ -64,6 +66,7 @@ def code_hash() -> str:
         for path in sorted(root.rglob("*.py")):
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
+    digest.update(Path(analyze.__file__ or "").read_bytes())
     return digest.hexdigest()
 
 

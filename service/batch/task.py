@@ -9,9 +9,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from eval.scoring import Rubric, evaluate, load_rubric
-from nlp.pipeline import ParseSettings, parse_file
+from eval.scoring import Rubric, load_rubric
+from nlp.pipeline import ParseSettings
 from nlp.serialize import report_from_json, report_to_json
+from service.analyze import Document, Topics, analyze, score
 from service.batch.inputs import Job
 from service.batch.minhash import signature, to_hex
 from service.batch.rows import Row, report_row
@@ -50,11 +51,9 @@ def rubric_for(path: Path | None) -> Rubric:
 
 
 @cache
-def classifier_for(topics: str) -> Any:
+def topics_for(spec: str | None) -> Topics:
     """The topic model, loaded once per worker process."""
-    from models.topics import load_classifier
-
-    return load_classifier(None if topics == "default" else topics)
+    return Topics.load(spec)
 
 
 def narrative(report_text: str, spans: list[tuple[int, int]]) -> str:
@@ -65,16 +64,12 @@ def narrative(report_text: str, spans: list[tuple[int, int]]) -> str:
 def run_task(task: Task) -> Outcome:
     """Do one task in this process. Never raises for a bad document: failures become rows."""
     rubric = rubric_for(task.rubric)
-    if task.current_json is not None:
-        report = report_from_json(task.current_json)
-    else:
-        report = parse_file(task.job.path, task.parse)
-        if task.topics and report.status == "ok":
-            from models.topics import classify_report
-
-            report = classify_report(report, classifier_for(task.topics))
     previous = report_from_json(task.previous_json) if task.previous_json else None
-    scored = evaluate(report, previous, rubric)
+    if task.current_json is not None:
+        scored = score(report_from_json(task.current_json), previous, rubric)
+    else:
+        scored = analyze(Document.of_path(task.job.path), topics_for(task.topics), previous=previous,
+                         rubric=rubric, settings=task.parse)
     sig = signature(narrative(scored.text, [(s.start, s.end) for s in scored.sentences]))
     row = report_row(task.job, scored)
     row["previous_sha256"] = task.previous_sha256 or None

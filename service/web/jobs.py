@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nlp.report import Meta, Report
+from nlp.structure.body import body_key
 from service.web.models import FindingRow, Job, ReportRow, utcnow
 from service.web.pipeline import Analyzer, findings_of, from_body, summarize, to_body
 from service.web.storage import BlobStore
@@ -148,13 +149,15 @@ class Worker:
         return True
 
     def _previous(self, meta: Meta) -> Report | None:
-        if not meta.agency or meta.year is None:
+        """The same body's report one year earlier (by body key; the lowest sha256 on ties, as the batch does)."""
+        key = body_key(meta.agency)
+        if not key or meta.year is None:
             return None
         with self.sessions() as db:
-            body = db.scalar(
-                select(ReportRow.body).where(ReportRow.agency == meta.agency, ReportRow.year == meta.year - 1,
-                                             ReportRow.status == "ok").order_by(ReportRow.id.desc()).limit(1)
-            )
+            rows = db.execute(select(ReportRow.id, ReportRow.agency, ReportRow.sha256)
+                              .where(ReportRow.year == meta.year - 1, ReportRow.status == "ok")).all()
+            same = sorted((sha, rid) for rid, agency, sha in rows if body_key(agency) == key)
+            body = db.scalar(select(ReportRow.body).where(ReportRow.id == same[0][1])) if same else None
         return from_body(json.loads(body)) if body else None
 
     def process(self, job_id: int) -> None:

@@ -11,12 +11,12 @@ from typing import Any
 
 from eval.common import counts_against
 from eval.ranking import Entry, Ranked, city_of, province_of, rank
-from eval.scoring import evaluate, load_rubric
+from eval.scoring import load_rubric
 from nlp.ingest.detect import detect_format
-from nlp.pipeline import parse_bytes
 from nlp.report import Meta, Report, Scorecard
 from nlp.schema import SECTIONS
 from nlp.serialize import report_from_dict, report_to_dict
+from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze
 
 log = logging.getLogger(__name__)
 
@@ -28,37 +28,24 @@ LEVELS = {"national": "国家", "province": "省级", "city": "市级", "county"
 
 
 class Analyzer:
-    """Holds the topic model (optional) and the rubric; turns uploaded bytes into a scored Report."""
+    """Holds the topic model and the rubric the service scores with; analysis itself is `service.analyze`."""
 
-    def __init__(self, topic_model: str = "default", versions_dir: Path | None = None) -> None:
+    def __init__(self, topic_model: str = DEFAULT_TOPICS, versions_dir: Path | None = None) -> None:
         self.topic_model = topic_model
         self.versions_dir = versions_dir
         self.rubric = load_rubric()
-        self._classifier: Any = None
-        self.model_version = "none"
-        self.model_path: Path | None = None
-        self.model_error: str | None = None
+        self.topics = Topics.off()
         self.loaded = threading.Event()
-        # torch inference is not re-entrant across our worker threads; one at a time is enough.
-        self._lock = threading.Lock()
 
     def load(self) -> None:
         """Load the topic model; a missing or broken model leaves topics off but the service working."""
         try:
-            if self.topic_model == "off":
-                self.model_error = "disabled"
-                return
-            from models.topics import ModelError, load_classifier
-
-            try:
-                self._set(load_classifier(self._configured_path()))
-            except ModelError as exc:
-                self.model_error = str(exc)
-                log.warning("topic model unavailable, sentences stay unclassified: %s", exc)
+            if self.topic_model != "off":
+                self.topics = Topics.load(self._configured_path())
         finally:
             self.loaded.set()
 
-    def _configured_path(self) -> str | Path | None:
+    def _configured_path(self) -> str | Path:
         # A version promoted or rolled back to by retraining outranks the configured model after a restart.
         if self.versions_dir is not None:
             from training.versions import VersionStore
@@ -66,48 +53,49 @@ class Analyzer:
             current = VersionStore(self.versions_dir).current()
             if current is not None and current.path.is_dir():
                 return current.path
-        return None if self.topic_model == "default" else self.topic_model
-
-    def _set(self, classifier: Any) -> None:
-        with self._lock:
-            self._classifier = classifier
-            self.model_version = classifier.version
-            self.model_path = Path(classifier.path)
-            self.model_error = None
+        return self.topic_model
 
     @property
     def classifier(self) -> Any:
         """The loaded topic classifier, or None when topics are off or the model is missing."""
-        return self._classifier
+        return self.topics.classifier
+
+    @property
+    def model_version(self) -> str:
+        """The version of the model serving now ("none" without one)."""
+        return self.classifier.version if self.classifier is not None else "none"
+
+    @property
+    def model_path(self) -> Path | None:
+        """Where the serving model was loaded from."""
+        return Path(self.classifier.path) if self.classifier is not None else None
+
+    @property
+    def model_error(self) -> str | None:
+        """Why no model is serving, if none is."""
+        if self.classifier is not None:
+            return None
+        return "disabled" if self.topic_model == "off" else self.topics.unavailable
 
     def switch(self, path: Path) -> str:
         """Serve the model in `path` from now on, without a restart; returns its version."""
         from models.topics import load_classifier
 
-        classifier = load_classifier(path)
-        self._set(classifier)
-        log.info("now serving topic model %s from %s", classifier.version, path)
-        return classifier.version
+        self.topics = Topics(load_classifier(path))
+        log.info("now serving topic model %s from %s", self.model_version, path)
+        return self.model_version
 
     def classify_texts(self, texts: list[str]) -> tuple[str, list[tuple[str, float, dict[str, float]]]] | None:
         """(model version, predictions) for texts with the current model; None when no model is loaded."""
-        with self._lock:
-            if self._classifier is None:
-                return None
-            return self._classifier.version, self._classifier.classify(texts)
+        topics = self.topics
+        if topics.classifier is None:
+            return None
+        with topics.lock:
+            return topics.classifier.version, topics.classifier.classify(texts)
 
     def analyze(self, data: bytes, filename: str, previous: Callable[[Meta], Report | None] | None = None) -> Report:
-        """Parse, classify and score one document; never raises for bad input."""
-        report = parse_bytes(data, filename)
-        if report.status != "ok":
-            return evaluate(report, None, self.rubric)
-        if self._classifier is not None:
-            from models.topics import classify_report
-
-            with self._lock:
-                report = classify_report(report, self._classifier)
-        before = previous(report.meta) if previous else None
-        return evaluate(report, before, self.rubric)
+        """Parse, classify and score one uploaded document; never raises for bad input."""
+        return analyze(Document(filename, data), self.topics, previous=previous, rubric=self.rubric)
 
 
 def is_supported(data: bytes, filename: str) -> bool:
