@@ -6,55 +6,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from nlp.labels import T3_COLUMN_LABELS, T4_GROUP_LABELS, TABLE_NAMES, t3_row_label
+from nlp.labels import T4_CELL_LABELS as T4_CELL_LABELS  # re-exported for eval.arithmetic's equations
 from nlp.report import NA, Cell, CellValue, Finding, Report, Severity
-from nlp.schema import (
-    TABLE2,
-    TABLE3_COLUMNS,
-    TABLE3_ROWS,
-    TABLE4_CELLS,
-)
+from nlp.schema import TABLE2, TABLE3_ROWS, TABLE4_CELLS
 
 Number = int | float
 Status = Literal["number", "blank", "na", "missing", "text"]
-
-TABLE_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四"}
-
-# Short labels keep messages readable; the template labels stay in the evidence.
-T3_COLUMN_LABELS = dict(TABLE3_COLUMNS) | {"other_org": "其他组织"}
-T4_GROUP_LABELS = {
-    "review": "行政复议",
-    "lit_direct": "行政诉讼（未经复议直接起诉）",
-    "lit_after_review": "行政诉讼（复议后起诉）",
-}
-T4_CELL_LABELS = {"maintain": "维持", "correct": "纠正", "other": "其他", "pending": "未审结", "total": "总计"}
-T3_ROW_SHORT = {
-    "r1_new": "本年新收",
-    "r2_carry_in": "上年结转",
-    "r3_1_granted": "予以公开",
-    "r3_2_partial": "部分公开",
-    "r3_6_other": "其他处理",
-    "r3_7_total": "办理结果总计",
-    "r4_carry_out": "结转下年度",
-}
-_GROUP_SHORT = {"r3_3_denied": "不予公开", "r3_4_unable": "无法提供", "r3_5_not_processed": "不予处理",
-                "r3_6_other": "其他处理"}
 
 # Every table-三 row id in reading order, covering both templates (the legacy single 其他处理 row sits
 # where the v2021 sub-rows begin).
 _T3_HEAD = tuple(r.id for r in TABLE3_ROWS["v2019"] if r.id not in ("r3_6_other", "r3_7_total", "r4_carry_out"))
 T3_ALL_ROWS: tuple[str, ...] = (*_T3_HEAD, "r3_6_other", "r3_6_1", "r3_6_2", "r3_6_3", "r3_7_total", "r4_carry_out")
-_T3_ROW_INFO = {r.id: r for rows in TABLE3_ROWS.values() for r in rows}
-
-
-def t3_row_label(row: str) -> str:
-    """A short readable label for a table-三 row ("不予公开·1.属于国家秘密")."""
-    if row in T3_ROW_SHORT:
-        return T3_ROW_SHORT[row]
-    info = _T3_ROW_INFO.get(row)
-    if info is None:
-        return row
-    group = _GROUP_SHORT.get(info.parent or "")
-    return f"{group}·{info.label}" if group else info.label
 
 
 def cell_label(table: str, row: str, column: str, block: str | None = None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from eval.common import (
@@ -22,6 +22,7 @@ from eval.common import (
     template_of,
 )
 from nlp.report import Finding, Meta, Report, Sentence, Severity
+from nlp.segment import Quantity, quantities
 from nlp.sentences import sentence_spans
 
 NARRATIVE_SECTIONS = ("s1_overall", "s2_proactive", "s3_applications", "s4_review_litigation")
@@ -29,8 +30,8 @@ NARRATIVE_SECTIONS = ("s1_overall", "s2_proactive", "s3_applications", "s4_revie
 Scope = Literal["jurisdiction", "departments", "office", "self", "government", "none"]
 Relation = Literal["same", "narrower", "wider", "unknown"]
 
-_NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
-_GAP = r"[^，,。；;：:、\d]"
+# Characters allowed between a measure's words and its figure: no clause break, no other number.
+_GAP = re.compile(r"[^，,。；;：:、\d]*")
 _STOP_CLAUSE = re.compile(r"其中|包括|包含|含")  # a sub-count ("其中接收互联网申请6件") is not the total
 
 # Subjects of a sentence, in the order they are tested (the first that matches wins).
@@ -54,6 +55,16 @@ _SCOPE_NAMES = {
 
 
 @dataclass(frozen=True)
+class Cue:
+    """The words that say which measure a stated figure counts, and where they stand from the figure."""
+
+    words: re.Pattern[str]
+    gap: int  # at most this many characters between the words and the figure
+    units: frozenset[str]
+    first: bool = True  # the words come before the figure ("受理申请21件"), else after ("72件…顺延到下年度")
+
+
+@dataclass(frozen=True)
 class Measure:
     """A quantity the narrative states and the table cells it must equal (summed)."""
 
@@ -61,7 +72,7 @@ class Measure:
     rule: str
     name: str
     refs: tuple[Ref, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    cues: tuple[Cue, ...]
     needs: re.Pattern[str] | None = None  # the gap must mention this (e.g. 申请) to count
     sub_counts_excluded: bool = True
 
@@ -70,45 +81,72 @@ def _t3(row: str) -> Ref:
     return Ref("table3", row, "total")
 
 
+_JIAN = frozenset({"件"})
+_CASES = frozenset({"件", "起", "宗"})
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "received", "T3-N1", "收到申请", (_t3("r1_new"),),
-        (re.compile(rf"(?:收到|受理|接收|新收|接到)(?P<gap>{_GAP}{{0,24}}?){_NUM}\s*(?:件|个|条|份)"),),
+        (Cue(re.compile(r"收到|受理|接收|新收|接到"), 24, frozenset({"件", "个", "条", "份"})),),
         needs=re.compile(r"申请"),
     ),
     Measure(
         "handled", "T3-N1", "办结申请", (_t3("r3_7_total"),),
-        (re.compile(rf"(?<![开未在])(?:办结|答复)(?P<gap>{_GAP}{{0,20}}?){_NUM}\s*件"),),
+        (Cue(re.compile(r"(?<![开未在])(?:办结|答复)"), 20, _JIAN),),
     ),
     Measure(
         "carry_in", "T3-N1", "上年结转申请", (_t3("r2_carry_in"),),
-        (re.compile(rf"(?:上一?年度?|去年)结转(?P<gap>{_GAP}{{0,16}}?){_NUM}\s*件"),),
+        (Cue(re.compile(r"(?:上一?年度?|去年)结转"), 16, _JIAN),),
         sub_counts_excluded=False,
     ),
     Measure(
         "carry_out", "T3-N1", "结转下年度申请", (_t3("r4_carry_out"),),
         (
-            re.compile(rf"{_NUM}\s*件(?P<gap>{_GAP}{{0,12}}?)(?:顺延|结转|转)(?:到|至|入)?下一?年度?"),
-            re.compile(rf"(?:顺延|结转|转)(?:到|至|入)?下一?年度?(?P<gap>{_GAP}{{0,12}}?){_NUM}\s*件"),
+            Cue(re.compile(r"(?:顺延|结转|转)(?:到|至|入)?下一?年度?"), 12, _JIAN, first=False),
+            Cue(re.compile(r"(?:顺延|结转|转)(?:到|至|入)?下一?年度?"), 12, _JIAN),
         ),
         sub_counts_excluded=False,
     ),
     Measure(
         "review", "T4-N1", "行政复议", (Ref("table4", "review", "total"),),
-        (
-            re.compile(rf"行政复议(?P<gap>{_GAP}{{0,8}}?){_NUM}\s*(?:件|起|宗|次)"),
-            re.compile(rf"{_NUM}\s*(?:件|起|宗)(?P<gap>{_GAP}{{0,16}}?)行政复议"),
-        ),
+        (Cue(re.compile(r"行政复议"), 8, _CASES | {"次"}), Cue(re.compile(r"行政复议"), 16, _CASES, first=False)),
     ),
     Measure(
         "litigation", "T4-N1", "行政诉讼",
         (Ref("table4", "lit_direct", "total"), Ref("table4", "lit_after_review", "total")),
-        (
-            re.compile(rf"诉讼(?P<gap>{_GAP}{{0,8}}?){_NUM}\s*(?:件|起|宗|次)"),
-            re.compile(rf"{_NUM}\s*(?:件|起|宗)(?P<gap>{_GAP}{{0,16}}?)(?:行政)?诉讼"),
-        ),
+        (Cue(re.compile(r"诉讼"), 8, _CASES | {"次"}), Cue(re.compile(r"(?:行政)?诉讼"), 16, _CASES, first=False)),
     ),
 )
+
+
+def figures(text: str) -> list[Quantity]:
+    """Whole-number counts with their units in a text, read by spaCy's matcher on our jieba tokens."""
+    return [q for q in quantities(text) if q.number.is_integer()]
+
+
+def read_cue(text: str, cue: Cue, figure: Quantity) -> tuple[int, int, str] | None:
+    """(start, end, gap) of the statement when the cue's words stand by the figure, else None.
+
+    Words before the figure: the earliest that reach it over a gap of allowed characters; words after it:
+    the nearest.
+    """
+    if figure.unit not in cue.units:
+        return None
+    if cue.first:
+        for position in range(max(0, figure.start - cue.gap - 12), figure.start):
+            words = cue.words.match(text, position, figure.start)
+            if words and _fits(text[words.end() : figure.start], cue.gap):
+                return words.start(), figure.end, text[words.end() : figure.start]
+        return None
+    words = cue.words.search(text, figure.end)
+    if words and _fits(text[figure.end : words.start()], cue.gap):
+        return figure.start, words.end(), text[figure.end : words.start()]
+    return None
+
+
+def _fits(gap: str, limit: int) -> bool:
+    return len(gap) <= limit and _GAP.fullmatch(gap) is not None
+
+
 # 办结/答复 counts that are something else: other channels, one result class ("同意公开答复9件"), or
 # the carry-over ("转下一年度办理答复的有1件").
 _HANDLED_NOT = re.compile(r"建议|提案|信访|来信|来电|咨询|留言|热线|同意|予以|不予|部分|无法|其他|答复|中")
@@ -127,10 +165,6 @@ class Statement:
     end: int
     subject: str
     scope: Scope
-
-
-def _int(text: str) -> int:
-    return int(text.replace(",", ""))
 
 
 def subject_of(prefix: str) -> str:
@@ -194,50 +228,50 @@ def _clause_start(text: str, position: int) -> int:
     return cut + 1
 
 
-def _number_first(pattern: re.Pattern[str]) -> bool:
-    return pattern.pattern.startswith(_NUM)
-
-
 def find_statements(report: Report) -> list[Statement]:
     """Every count the narrative sections state for the table-三/四 measures."""
     out: list[Statement] = []
     for sentence in _sentences(report):
         text = report.text[sentence.start : sentence.end]
-        hits: list[tuple[Measure, re.Match[str]]] = []
+        counted = figures(text)
+        hits: list[tuple[Measure, int, int, Quantity]] = []
         taken: set[tuple[int, int, str]] = set()
-        # Keyword-first patterns ("行政复议4件") claim their numbers before number-first ones ("4件…行政复议"),
+        # Words-first cues ("行政复议4件") claim their figures before figure-first ones ("4件…行政复议"),
         # so "复议4件、行政诉讼2件" does not also read 4 as a litigation count.
-        ordered = sorted(((m, p) for m in MEASURES for p in m.patterns), key=lambda mp: _number_first(mp[1]))
-        for measure, pattern in ordered:
-            for match in pattern.finditer(text):
-                gap = match.group("gap")
+        ordered = sorted(((m, c) for m in MEASURES for c in m.cues), key=lambda mc: not mc[1].first)
+        for measure, cue in ordered:
+            for figure in counted:
+                read = read_cue(text, cue, figure)
+                if read is None:
+                    continue
+                start, end, gap = read
                 if measure.needs and not measure.needs.search(gap):
                     continue
-                clause = text[_clause_start(text, match.start()) : match.start()]
+                clause = text[_clause_start(text, start) : start]
                 if measure.key == "handled" and (
                     _HANDLED_NOT.search(gap) or _CARRY_CLAUSE.search(clause)
-                    or ("申请" not in gap and "申请" not in text[: match.start()])
+                    or ("申请" not in gap and "申请" not in text[:start])
                 ):
                     continue
                 if measure.sub_counts_excluded and _STOP_CLAUSE.search(clause):
                     continue
-                span = (match.start("n"), match.end("n"))
-                if (*span, measure.key) in taken or (_number_first(pattern) and any(t[:2] == span for t in taken)):
+                span = (figure.start, figure.end)
+                if (*span, measure.key) in taken or (not cue.first and any(t[:2] == span for t in taken)):
                     continue
                 taken.add((*span, measure.key))
-                hits.append((measure, match))
+                hits.append((measure, start, end, figure))
         if not hits:
             continue
-        first = min(m.start() for _, m in hits)
+        first = min(h[1] for h in hits)
         sentence_subject = subject_of(text[:first])
-        for measure, match in sorted(hits, key=lambda h: h[1].start()):
+        for measure, start, end, figure in sorted(hits, key=lambda h: h[1]):
             # A clause that names its own subject ("…，县政府各部门受理…14件") overrides the sentence's.
-            clause = _clause_start(text, match.start())
-            opening = min(m.start() for _, m in hits if _clause_start(text, m.start()) == clause)
+            clause = _clause_start(text, start)
+            opening = min(h[1] for h in hits if _clause_start(text, h[1]) == clause)
             own = subject_of(text[clause:opening])
             subject = own if scope_of(own) != "none" else sentence_subject
-            out.append(Statement(measure, _int(match.group("n")), sentence, sentence.start + match.start(),
-                                 sentence.start + match.end(), subject, scope_of(subject)))
+            out.append(Statement(measure, int(figure.number), sentence, sentence.start + start,
+                                 sentence.start + end, subject, scope_of(subject)))
     return out
 
 
@@ -351,8 +385,9 @@ def compare(report: Report, statements: Sequence[Statement]) -> list[Finding]:
 # ---------------------------------------------------------------- table 二 (T2-N1)
 
 _DOC_NOUN = r"(?P<noun>行政规范性文件|规范性文件|规章)"
-_DOC_COUNT = re.compile(rf"{_DOC_NOUN}(?:共|计|合计|共计|为)?\s*{_NUM}\s*件")
-_DOC_VALID = re.compile(rf"现行有效(?:的)?(?:{_DOC_NOUN})?(?:共|计|合计|共计|为)?\s*{_NUM}\s*件")
+# What stands right before a document count: "规章共3件", "现行有效的行政规范性文件120件".
+_DOC_COUNT = re.compile(rf"{_DOC_NOUN}(?:共|计|合计|共计|为)?\s*\Z")
+_DOC_VALID = re.compile(rf"现行有效(?:的)?(?:{_DOC_NOUN})?(?:共|计|合计|共计|为)?\s*\Z")
 _VERBS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("repeal", re.compile(r"废止|废除|宣布失效")),
     ("issue", re.compile(r"制发|制定|出台|印发|制作")),
@@ -380,6 +415,16 @@ class DocStatement:
     subject: str
 
 
+def _doc_count(clause: str, counted: list[Quantity], pattern: re.Pattern[str]) -> tuple[re.Match[str], Quantity] | None:
+    """The first figure in 件 of a clause with a document noun (or 现行有效) right before it."""
+    for figure in counted:
+        if figure.unit == "件" and figure.start >= 0 and figure.end <= len(clause):
+            words = pattern.search(clause, 0, figure.start)
+            if words:
+                return words, figure
+    return None
+
+
 def find_doc_statements(report: Report) -> list[DocStatement]:
     """Counts of 规章 and 行政规范性文件 the narrative states, with the table-二 column they match."""
     template = template_of(report)
@@ -387,33 +432,36 @@ def find_doc_statements(report: Report) -> list[DocStatement]:
     out = []
     for sentence in _sentences(report):
         text = report.text[sentence.start : sentence.end]
+        counted = figures(text)
         verb: str | None = None
         noun: str | None = None
         position = 0
         for clause in re.split(r"(?<=[，,；;、：:])", text):
             base = position
             position += len(clause)
-            match = _DOC_VALID.search(clause)
-            kind = "valid" if match else None
-            if match is None:
-                match = _DOC_COUNT.search(clause)
-            before = clause[: match.start()] if match else clause
+            mine = [replace(f, start=f.start - base, end=f.end - base) for f in counted]
+            found = _doc_count(clause, mine, _DOC_VALID)
+            kind = "valid" if found else None
+            if found is None:
+                found = _doc_count(clause, mine, _DOC_COUNT)
+            before = clause[: found[0].start()] if found else clause
             for name, pattern in _VERBS:
                 if pattern.search(before):
                     verb = name
                     break
-            if match is None:
+            if found is None:
                 continue
-            noun = match.group("noun") or noun
+            words, figure = found
+            noun = words.group("noun") or noun
             kind = kind or verb
             if noun is None or kind is None or kind not in columns:
                 continue
-            if match.group("noun") and clause[: match.start("noun")].endswith("部门"):
+            if words.group("noun") and clause[: words.start("noun")].endswith("部门"):
                 continue  # 部门规范性文件 are the departments' documents, not the reporting body's
             row = "规章" if noun == "规章" else ("行政规范性文件" if template == "v2021" else "规范性文件")
-            start = sentence.start + base + match.start()
-            out.append(DocStatement(row, columns[kind], kind, _int(match.group("n")), sentence, start,
-                                    sentence.start + base + match.end(), subject_of(text[: base + match.start()])))
+            start = sentence.start + base + words.start()
+            out.append(DocStatement(row, columns[kind], kind, int(figure.number), sentence, start,
+                                    sentence.start + base + figure.end, subject_of(text[: base + words.start()])))
     return out
 
 

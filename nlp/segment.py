@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import jieba
 
 from nlp.sentences import sentence_spans
+from nlp.vocabulary import CUE_PHRASES, UNITS
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -21,27 +22,6 @@ if TYPE_CHECKING:
 USERDICT_VERSION = "v1"
 jieba.setLogLevel(logging.WARNING)
 
-# Cue phrases the evaluator and the weak labellers look for, by what they signal.
-CUE_PHRASES: dict[str, tuple[str, ...]] = {
-    "problem": (
-        "存在问题", "主要问题", "不足", "有待", "仍需", "尚需", "还需", "不够", "不到位", "不及时",
-        "不规范", "差距", "薄弱", "短板", "欠缺", "滞后", "单一", "不高", "不强", "不完善",
-    ),
-    "measure": (
-        "下一步", "将进一步", "进一步", "加强", "推进", "提升", "优化", "加大", "强化", "深化",
-        "做好", "开展", "改进", "完善", "拓展", "着力", "持续", "积极",
-    ),
-    "mechanism": (
-        "制度", "机制", "领导小组", "工作规程", "办法", "责任制", "考核", "联席会议", "工作体系",
-        "流程", "原则", "程序", "清单",
-    ),
-}
-
-# Count units of the reports; longest first so 人次 wins over 人.
-UNITS: tuple[str, ...] = (
-    "人次", "万元", "元", "件次", "件", "条", "个", "项", "次", "场", "期", "篇", "人", "家", "%", "％",
-    "万", "余条", "余件", "余个",
-)
 # A cue just before a number: 受理申请21件, 满意率为99.25%, 共计38次.
 _CUE_BEFORE = re.compile(r"([\u4e00-\u9fff“”《》]{1,12}?)(?:为|达|达到|共|共计|累计|约|近|超|超过)?$")
 
@@ -86,16 +66,25 @@ def blank_nlp() -> Language:
 
 
 _NUMBER = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
+_UNIT_AFTER = re.compile("|".join(re.escape(u) for u in UNITS))  # UNITS is longest first
 
 
 def _token_spans(text: str) -> list[tuple[int, int, str]]:
-    """jieba words, re-cut so that a number ("3,940", "99.25") is one token and its unit ("%") another."""
+    """jieba words, re-cut so that a number ("3,940", "99.25") is one token and its unit ("%", "件") another.
+
+    Whitespace stays as tokens of its own, so the Doc's text and character offsets are the text's.
+    """
     cuts = {a for a, _, _ in word_spans(text)} | {len(text)}
     for m in _NUMBER.finditer(text):
         cuts -= set(range(m.start() + 1, m.end()))
         cuts |= {m.start(), m.end()}
-    ordered = sorted(cuts)
-    return [(a, b, text[a:b]) for a, b in itertools.pairwise(ordered) if text[a:b].strip()]
+        # jieba may glue a unit to the next word ("件行"); the unit is a token of its own.
+        unit = _UNIT_AFTER.match(text, m.end())
+        if unit:
+            cuts -= set(range(unit.start() + 1, unit.end()))
+            cuts.add(unit.end())
+    ordered = sorted(cuts | {0})
+    return [(a, b, text[a:b]) for a, b in itertools.pairwise(ordered) if b > a]
 
 
 def to_doc(text: str) -> Doc:
@@ -111,16 +100,21 @@ def to_doc(text: str) -> Doc:
     return doc
 
 
-def cue_matches(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, phrase, kind) of every cue phrase, found on jieba tokens with a spaCy PhraseMatcher."""
+@lru_cache(maxsize=1)
+def _cue_matcher():  # -> spacy.matcher.PhraseMatcher
     from spacy.matcher import PhraseMatcher
 
-    doc = to_doc(text)
-    matcher = PhraseMatcher(doc.vocab)
+    matcher = PhraseMatcher(blank_nlp().vocab)
     for kind, phrases in CUE_PHRASES.items():
         matcher.add(kind, [to_doc(p) for p in phrases])
+    return matcher
+
+
+def cue_matches(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, phrase, kind) of every cue phrase, found on jieba tokens with a spaCy PhraseMatcher."""
+    doc = to_doc(text)
     out = []
-    for match_id, s, e in matcher(doc):
+    for match_id, s, e in _cue_matcher()(doc):
         span = doc[s:e]
         out.append((span.start_char, span.end_char, span.text, doc.vocab.strings[match_id]))
     # Phrases that jieba glues into a longer word ("不到位的") are still cues: fall back to characters.
@@ -139,7 +133,8 @@ def _quantity_matcher():  # -> spacy.matcher.Matcher
     from spacy.matcher import Matcher
 
     matcher = Matcher(blank_nlp().vocab)
-    matcher.add("QUANTITY", [[{"TEXT": {"REGEX": r"^\d+(?:[,，]\d{3})*(?:\.\d+)?$"}}, {"TEXT": {"IN": list(UNITS)}}]])
+    number = {"TEXT": {"REGEX": r"^\d+(?:[,，]\d{3})*(?:\.\d+)?$"}}
+    matcher.add("QUANTITY", [[number, {"IS_SPACE": True, "OP": "?"}, {"TEXT": {"IN": list(UNITS)}}]])
     return matcher
 
 

@@ -1,0 +1,67 @@
+"""Chinese names shown to people: topics, levels, severities, sections, tables and their rows and columns."""
+
+from __future__ import annotations
+
+import re
+
+from nlp.schema import (
+    SECTION_BY_KEY,
+    SECTIONS,
+    TABLE3_COLUMNS,
+    TABLE3_GROUPS,
+    TABLE3_ROWS,
+    TABLE4_CELLS,
+    TABLE4_GROUPS,
+)
+from nlp.vocabulary import ARABIC_ITEM, HEADING_NUMBER, PAREN_NUMBER
+
+TOPIC_NAMES: dict[str, str] = {"problem": "问题", "measure": "措施", "mechanism": "机制", "other": "其他"}
+LEVEL_NAMES: dict[str, str] = {
+    "national": "国家", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇", "department": "部门",
+}
+SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+SECTION_NAMES: dict[str, str] = {s.key: s.heading for s in SECTIONS}
+
+# Each statistical table belongs to the section that reports it; its title is that section's name.
+TABLE_SECTIONS: dict[str, str] = {"table2": "s2_proactive", "table3": "s3_applications", "table4": "s4_review_litigation"}
+TABLE_NAMES: dict[str, str] = {t: f"表{SECTION_BY_KEY[s].numeral}" for t, s in TABLE_SECTIONS.items()}
+TABLE_TITLES: dict[str, str] = {t: f"{TABLE_NAMES[t]} {SECTION_BY_KEY[s].canonical}" for t, s in TABLE_SECTIONS.items()}
+
+# Short labels keep messages readable; the template labels (nlp.schema) stay in the evidence.
+# Table 三's 其他 column would read as "other" alone, so it names the applicant kind.
+T3_COLUMN_LABELS: dict[str, str] = dict(TABLE3_COLUMNS) | {"other_org": "其他组织"}
+# Both litigation groups are 行政诉讼; the template heads them only by how the case came to court.
+T4_GROUP_LABELS: dict[str, str] = {
+    g: (label if g == "review" else f"行政诉讼（{label}）") for g, label in TABLE4_GROUPS
+}
+# The template's 结果维持/结果纠正/其他结果/尚未审结 without the 结果 and 尚 every equation would repeat.
+T4_CELL_LABELS: dict[str, str] = {c: re.sub(r"结果|^尚", "", label) for c, label in TABLE4_CELLS}
+
+_NUMBERING = re.compile(rf"^(?:{HEADING_NUMBER}|{PAREN_NUMBER}|{ARABIC_ITEM})")
+_ROW_LABELS = {r.id: r.label for rows in TABLE3_ROWS.values() for r in rows}
+
+
+def _bare(label: str) -> str:
+    """A template row label without its numbering and its parenthesised note ("（二）部分公开（…）" → 部分公开)."""
+    return re.sub(r"（[^）]*）$", "", _NUMBERING.sub("", label))
+
+
+# Table 三's top rows as a reviewer says them: the template label less numbering, notes and the repeated
+# 政府信息公开申请数量 / 继续办理; the results total is named with its group so it is not the table's 总计.
+T3_ROW_SHORT: dict[str, str] = {
+    row: re.sub(r"政府信息公开申请数量$|继续办理$", "", _bare(_ROW_LABELS[row]))
+    for row in ("r1_new", "r2_carry_in", "r3_1_granted", "r3_2_partial", "r3_6_other", "r4_carry_out")
+} | {"r3_7_total": "办理结果总计"}
+_GROUP_SHORT: dict[str, str] = {g: _bare(label) for g, label in TABLE3_GROUPS.items() if g != "r3_results"}
+
+
+def t3_row_label(row: str) -> str:
+    """A short readable label for a table-三 row ("不予公开·1.属于国家秘密")."""
+    if row in T3_ROW_SHORT:
+        return T3_ROW_SHORT[row]
+    label = _ROW_LABELS.get(row)
+    if label is None:
+        return row
+    parent = next((r.parent for rows in TABLE3_ROWS.values() for r in rows if r.id == row), None)
+    group = _GROUP_SHORT.get(parent or "")
+    return f"{group}·{label}" if group else label
