@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Any
+
+from sklearn.metrics import cohen_kappa_score
 
 from models.topics import LABELS
 
@@ -15,16 +16,12 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     agreement is already perfect and they agree."""
     if len(a) != len(b):
         raise ValueError("both raters must label the same items")
-    n = len(a)
-    if n == 0:
+    if not a:
         return None
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
-    expected = sum(ca[k] * cb[k] for k in ca.keys() | cb.keys()) / (n * n)
-    if expected >= 1.0:
-        # Both raters used one and the same label throughout: kappa is undefined; agreement is total.
-        return 1.0 if observed == 1.0 else 0.0
-    return (observed - expected) / (1.0 - expected)
+    if len(set(a) | set(b)) == 1:
+        # Both raters used one and the same label throughout: kappa is undefined (0/0); agreement is total.
+        return 1.0
+    return float(cohen_kappa_score(a, b))
 
 
 def agreement(labels: Mapping[Any, Mapping[str, str]], label_set: Sequence[str] = LABELS) -> dict[str, Any]:

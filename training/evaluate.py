@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
 from models.baseline import TfidfBaseline, keyword_rules
 from models.topics import LABELS, Mix, load_classifier
 from training.data import Example, corpus_reports, heldout_examples, load_gold, training_examples
@@ -27,23 +29,15 @@ class Scores:
 
 
 def score(name: str, gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABELS) -> Scores:
-    """Scores of predictions against gold labels."""
-    idx = {lab: i for i, lab in enumerate(labels)}
-    confusion = [[0] * len(labels) for _ in labels]
-    for g, p in zip(gold, pred, strict=True):
-        confusion[idx[g]][idx[p]] += 1
-    per_label, f1s = {}, []
-    for i, lab in enumerate(labels):
-        tp = confusion[i][i]
-        fp = sum(confusion[r][i] for r in range(len(labels))) - tp
-        fn = sum(confusion[i]) - tp
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        per_label[lab] = (p, r, f, sum(confusion[i]))
-        f1s.append(f)
-    acc = sum(confusion[i][i] for i in range(len(labels))) / max(1, len(gold))
-    return Scores(name, per_label, sum(f1s) / len(f1s), acc, confusion)
+    """Scores of predictions against gold labels (a label never predicted nor present scores 0)."""
+    if len(gold) != len(pred):
+        raise ValueError("gold and predicted labels differ in length")
+    if not gold:
+        return Scores(name, {lab: (0.0, 0.0, 0.0, 0) for lab in labels}, 0.0, 0.0, [[0] * len(labels) for _ in labels])
+    confusion = confusion_matrix(gold, pred, labels=list(labels))
+    p, r, f, n = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0.0)
+    per_label = {lab: (float(p[i]), float(r[i]), float(f[i]), int(n[i])) for i, lab in enumerate(labels)}
+    return Scores(name, per_label, float(f.mean()), float(confusion.trace()) / len(gold), confusion.tolist())
 
 
 def format_scores(s: Scores) -> str:
