@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import re
 
+from nlp.structure.regions import locate
+
 _SPACE = re.compile(r"\s+")
+# "洪泽区政府" is the everyday short form of "洪泽区人民政府"; the two name one body.
+_SHORT_GOVERNMENT = re.compile(r"(省|自治区|市|自治州|地区|盟|县|自治县|区|旗|乡|镇)政府")
 
 
-def body_key(agency: str | None) -> str:
-    """The key two reports of the same body share ("" when the agency is unknown).
+def body_key(agency: str | None, province: str | None = None, city: str | None = None) -> str:
+    """The key every report of one body shares, whatever name form it uses ("" when the agency is unknown).
 
-    PDF extraction scatters spaces through names, so they are compared without any."""
-    return _SPACE.sub("", agency or "")
+    The key is province / prefecture-level city / the rest of the name, with the province and city taken from
+    the report's own metadata when the name leaves them out: 淮安市洪泽区人民政府 and 洪泽区人民政府 (in 淮安市)
+    are one body. County-level names are compared as written, so 洪泽县 and 洪泽区 stay two bodies."""
+    name = _SHORT_GOVERNMENT.sub(r"\1人民政府", _SPACE.sub("", agency or ""))
+    if not name:
+        return ""
+    named_province, named_city = locate(name)
+    province, city = named_province or province or "", named_city or city or ""
+    rest = name.removeprefix(province) if province else name
+    if city and city != province:
+        rest = rest.removeprefix(city)
+    return f"{province}/{city}/{rest}"

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from nlp.structure.body import body_key
 from service.batch.minhash import NUM_PERM, jaccard
+from service.batch.pairing import row_body_key
 
 # 16 bands of 8 rows: a pair at Jaccard 0.8 collides with p≈0.95, one at 0.5 with p≈0.06, which keeps
 # the candidate list small even when every report is written from the same official template.
@@ -32,7 +32,7 @@ class Pair:
 
 
 def _kind(ra: dict[str, Any], rb: dict[str, Any]) -> str | None:
-    same_body = bool(ra.get("agency")) and body_key(ra.get("agency")) == body_key(rb.get("agency"))
+    same_body = bool(ra.get("agency")) and row_body_key(ra) == row_body_key(rb)
     ya, yb = ra.get("year"), rb.get("year")
     if same_body and ya is not None and yb is not None and ya != yb:
         return "across_years"

@@ -21,13 +21,18 @@ class Candidate:
     score: float | None = None
 
 
+def row_body_key(row: dict[str, Any]) -> str:
+    """The body a results row belongs to, from its agency and the province and city it was placed in."""
+    return body_key(row.get("agency"), row.get("province"), row.get("city"))
+
+
 def candidates_from_rows(rows: list[dict[str, Any]], reports_dir: Path) -> list[Candidate]:
     """Rows that were read (status ok) and know their agency and year."""
     out = []
     for row in rows:
         if row.get("status") == "ok" and row.get("agency") and row.get("year") not in (None, ""):
             score = row.get("score")
-            out.append(Candidate(row["sha256"], body_key(row["agency"]), int(row["year"]),
+            out.append(Candidate(row["sha256"], row_body_key(row), int(row["year"]),
                                  reports_dir / f"{row['sha256']}.json",
                                  float(score) if score not in (None, "") else None))
     return out
@@ -54,7 +59,7 @@ def pair_previous(rows: list[dict[str, Any]], candidates: list[Candidate]) -> di
     for row in rows:
         if row.get("status") != "ok" or not row.get("agency") or row.get("year") in (None, ""):
             continue
-        match = index.get((body_key(row["agency"]), int(row["year"]) - 1))
+        match = index.get((row_body_key(row), int(row["year"]) - 1))
         if match is not None and match.sha256 != row["sha256"]:
             out[row["path"]] = match
     return out

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from eval.ranking import UNKNOWN
 from nlp.report import Meta, Report
 from nlp.structure.body import body_key
 from service.web.models import FindingRow, Job, ReportRow, utcnow
@@ -69,6 +70,11 @@ def store_report(db: Session, report: Report, filename: str, sha256: str) -> int
     if rows:
         db.execute(insert(FindingRow), rows)
     return row.id
+
+
+def _placed(agency: str | None, province: str | None, city: str | None) -> tuple[str | None, ...]:
+    """A stored report's name and place, with the ranking's "unknown" placeholder read as not known."""
+    return agency, *(None if name == UNKNOWN else name for name in (province, city))
 
 
 class Worker:
@@ -150,13 +156,14 @@ class Worker:
 
     def _previous(self, meta: Meta) -> Report | None:
         """The same body's report one year earlier (by body key; the lowest sha256 on ties, as the batch does)."""
-        key = body_key(meta.agency)
+        key = body_key(meta.agency, meta.province, meta.city)
         if not key or meta.year is None:
             return None
         with self.sessions() as db:
-            rows = db.execute(select(ReportRow.id, ReportRow.agency, ReportRow.sha256)
+            rows = db.execute(select(ReportRow.id, ReportRow.sha256, ReportRow.agency, ReportRow.province,
+                                     ReportRow.city)
                               .where(ReportRow.year == meta.year - 1, ReportRow.status == "ok")).all()
-            same = sorted((sha, rid) for rid, agency, sha in rows if body_key(agency) == key)
+            same = sorted((sha, rid) for rid, sha, *names in rows if body_key(*_placed(*names)) == key)
             body = db.scalar(select(ReportRow.body).where(ReportRow.id == same[0][1])) if same else None
         return from_body(json.loads(body)) if body else None
 
