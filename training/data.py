@@ -29,6 +29,8 @@ TEST_REPORTS: frozenset[str] = frozenset(
     {"html/shanghai-office-2019.html", "pdf/huaian-city-2024.pdf", "text/shanghai-stc-2024.pdf-extract.md"}
 )
 REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".md")
+# A deployment holds out this share of its own reviewed reports as its frozen test split.
+DEPLOYMENT_TEST_SHARE = 0.2
 
 
 def corpus_dir() -> Path:
@@ -52,6 +54,14 @@ class Example:
 def split_of(file: str) -> str:
     """'test' for the held-out reports, 'train' for every other file."""
     return "test" if file in TEST_REPORTS else "train"
+
+
+def deployment_split(report_sha256: str, share: float = DEPLOYMENT_TEST_SHARE) -> str:
+    """'test' or 'train' for a deployment's report, by a hash of its SHA-256: the same report always falls on
+    the same side, and about `share` of the reports fall on the test side."""
+    # Salted, so the side does not follow the hash prefixes used elsewhere (e.g. blob folders).
+    bucket = int(hashlib.sha256(f"nianbao-split:{report_sha256}".encode()).hexdigest()[:8], 16) / 16**8
+    return "test" if bucket < share else "train"
 
 
 @lru_cache(maxsize=32)

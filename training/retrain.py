@@ -7,12 +7,14 @@ import json
 import logging
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from models.topics import LABELS, Mix, TopicClassifier, load_classifier
+from nlp.labels import TOPIC_NAMES
 from training.data import TEST_REPORTS, Example, corpus_dir, data_hash, heldout_examples, training_examples
 from training.evaluate import Scores, score
 from training.finetune import FinetuneConfig, finetune
@@ -41,6 +43,15 @@ class RetrainConfig:
     threads: int = 2
     answer_weight: int = 2  # reviewers' answers are repeated so a few hundred count against ~1,600 base examples
     hint_threshold: float = 0.8  # the retrained model must be this sure of another label to flag an answer
+    max_label_drop: float = 0.05  # a new model losing more F1 than this on any one label is not promoted
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether the retrained model replaces the current one, and why (shown to reviewers)."""
+
+    promote: bool
+    reason: str
 
 
 @dataclass
@@ -61,11 +72,13 @@ class RetrainResult:
     hints: list[dict[str, Any]] = field(default_factory=list)
     split: dict[str, Any] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
 
     def metrics(self) -> dict[str, Any]:
         """The metrics.json record kept with the version."""
         return {
             "version": self.version, "decision": "promoted" if self.promote else "kept",
+            "reason": self.reason,
             "old": scores_dict(self.old), "new": scores_dict(self.new), "regressions": self.regressions,
             "n_answers": self.n_answers, "n_excluded_frozen": self.n_excluded, "n_train": self.n_train,
             "data_sha256": self.data_sha256, "seconds": round(self.seconds, 1), "split": self.split,
@@ -154,19 +167,29 @@ def evaluate_classifier(clf: TopicClassifier, test: Sequence[Example]) -> Scores
     return score(clf.version, [e.label for e in test], [p[0] for p in preds])
 
 
-def regressions(old: Scores, new: Scores) -> list[dict[str, Any]]:
-    """Per-label F1 of both models; `regressed` marks the labels the new model does worse on."""
+def regressions(old: Scores, new: Scores, max_label_drop: float = RetrainConfig.max_label_drop) -> list[dict[str, Any]]:
+    """Per-label F1 of both models; `regressed` marks the labels the new model does worse on, `blocking` those
+    it does more than `max_label_drop` worse on."""
     out = []
     for lab in old.per_label:
         f_old, f_new = old.per_label[lab][2], new.per_label[lab][2]
         out.append({"label": lab, "old_f1": round(f_old, 4), "new_f1": round(f_new, 4),
-                    "delta": round(f_new - f_old, 4), "regressed": f_new < f_old - 1e-9})
+                    "delta": round(f_new - f_old, 4), "regressed": f_new < f_old - 1e-9,
+                    "blocking": f_new < f_old - max_label_drop - 1e-9})
     return out
 
 
-def should_promote(old: Scores, new: Scores) -> bool:
-    """Promote only when macro-F1 on the frozen split is not lower (rounded, so float noise does not decide)."""
-    return round(new.macro_f1, 6) >= round(old.macro_f1, 6)
+def decide(old: Scores, new: Scores, max_label_drop: float = RetrainConfig.max_label_drop) -> Decision:
+    """Promote only when macro-F1 on the frozen split is strictly higher (rounded, so float noise does not
+    decide; a tie keeps the current model) and no label's F1 falls by more than `max_label_drop`."""
+    if round(new.macro_f1, 6) <= round(old.macro_f1, 6):
+        return Decision(False, f"新版本宏 F1 {new.macro_f1:.4f} 未高于当前版本 {old.macro_f1:.4f}，保留当前版本")
+    blocking = [r for r in regressions(old, new, max_label_drop) if r["blocking"]]
+    if blocking:
+        worst = min(blocking, key=lambda r: r["delta"])
+        return Decision(False, f"新版本宏 F1 更高，但“{TOPIC_NAMES.get(worst['label'], worst['label'])}”的 F1 下降 "
+                               f"{-worst['delta']:.4f}，超过允许的 {max_label_drop:g}，保留当前版本")
+    return Decision(True, f"新版本宏 F1 {old.macro_f1:.4f} → {new.macro_f1:.4f}，已启用")
 
 
 def label_error_hints(clf: TopicClassifier, answers: Sequence[Answer], threshold: float = 0.8) -> list[dict[str, Any]]:
@@ -215,13 +238,15 @@ def retrain(current_dir: str | Path, answers: Sequence[Answer], out_dir: str | P
     old_clf = load_classifier(current_dir, threads=config.threads)
     new_clf = load_classifier(out_dir, threads=config.threads)
     old, new = evaluate_classifier(old_clf, test), evaluate_classifier(new_clf, test)
-    result = RetrainResult(version, Path(out_dir), old, new, should_promote(old, new), regressions(old, new),
-                           len(kept), dropped, len(examples), data_hash(examples), 0.0)
+    decision = decide(old, new, config.max_label_drop)
+    result = RetrainResult(version, Path(out_dir), old, new, decision.promote,
+                           regressions(old, new, config.max_label_drop), len(kept), dropped, len(examples),
+                           data_hash(examples), 0.0, reason=decision.reason)
     result.hints = label_error_hints(new_clf, kept, config.hint_threshold)
     result.seconds = time.perf_counter() - started
     result.config = asdict(config)
     result.split = {"test_reports": sorted(TEST_REPORTS) if from_gold else [], "n_test": len(test),
-                    "test_hash": data_hash(test)}
+                    "sources": dict(Counter(e.source for e in test)), "test_hash": data_hash(test)}
     record = result.metrics()
     Path(out_dir, "metrics.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     log.info("retrained %s: macro-F1 %.4f -> %.4f (%s) in %.0fs", version, old.macro_f1, new.macro_f1,

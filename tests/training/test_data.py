@@ -13,6 +13,7 @@ from training.data import (
     TEST_REPORTS,
     corpus_dir,
     corpus_reports,
+    deployment_split,
     heldout_examples,
     load_gold,
     load_written,
@@ -47,6 +48,19 @@ def test_split_is_by_report() -> None:
     assert {split_of(f) for f in files} == {"train", "test"}
     # the 洪泽 pair shares text: both on one side
     assert split_of("pdf/hongze-district-2023.pdf") == split_of("pdf/hongze-district-2024.pdf")
+
+
+def test_deployment_split_is_fixed_by_the_report_hash_and_holds_out_the_share() -> None:
+    import hashlib
+
+    hashes = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(2000)]
+    sides = [deployment_split(h) for h in hashes]
+    assert sides == [deployment_split(h) for h in hashes], "the same report always falls on the same side"
+    assert 0.17 < sides.count("test") / len(sides) < 0.23
+    assert {deployment_split(h, 0.0) for h in hashes} == {"train"}
+    assert {deployment_split(h, 1.0) for h in hashes} == {"test"}
+    # A larger share only moves reports from train to test, never back.
+    assert all(deployment_split(h, 0.5) == "test" for h, side in zip(hashes, sides, strict=True) if side == "test")
 
 
 def test_gold_loader_skips_cleanly_without_corpus(tmp_path) -> None:

@@ -11,7 +11,7 @@ from training.active import char_ngrams, diverse_order, jaccard, uncertainty
 from training.agreement import agreement, cohen_kappa
 from training.data import Example
 from training.evaluate import score
-from training.retrain import Answer, regressions, should_promote, split_answers, text_key, training_set
+from training.retrain import Answer, decide, regressions, split_answers, text_key, training_set
 from training.versions import VersionStore
 
 
@@ -61,14 +61,46 @@ def test_frozen_sentences_never_train_and_answers_replace_weak_labels() -> None:
     assert text_key("a b") == text_key("ab")
 
 
-def test_promotion_needs_macro_f1_not_lower_and_regressions_are_named() -> None:
-    gold = ["problem", "measure", "other", "mechanism"]
-    old = score("old", gold, ["problem", "measure", "other", "other"])
-    new = score("new", gold, ["problem", "measure", "measure", "mechanism"])
-    assert should_promote(old, old)
+GOLD = [label for label in ("problem", "measure", "mechanism", "other") for _ in range(10)]
+
+
+def _predicted(changes: dict[int, str]) -> list[str]:
+    """GOLD with a few predictions changed (index -> predicted label)."""
+    return [changes.get(i, g) for i, g in enumerate(GOLD)]
+
+
+def test_a_tie_keeps_the_current_model() -> None:
+    # Mirror-image mistakes: one problem read as measure, or one measure read as problem; same macro-F1.
+    old = score("old", GOLD, _predicted({0: "measure"}))
+    new = score("new", GOLD, _predicted({10: "problem"}))
+    assert new.macro_f1 == pytest.approx(old.macro_f1)
+    assert new.per_label["problem"] != old.per_label["problem"]
+    for candidate in (old, new):
+        decision = decide(old, candidate)
+        assert not decision.promote and "未高于" in decision.reason
+
+
+def test_a_better_model_is_promoted_and_a_small_regression_is_named() -> None:
+    old = score("old", GOLD, _predicted({25: "other", 30: "measure", 37: "problem"}))
+    new = score("new", GOLD, _predicted({5: "other", 11: "mechanism", 35: "mechanism"}))
+    assert new.macro_f1 == pytest.approx(0.92596, abs=1e-5) and old.macro_f1 == pytest.approx(0.92356, abs=1e-5)
     rows = {r["label"]: r for r in regressions(old, new)}
-    assert rows["other"]["regressed"] and not rows["mechanism"]["regressed"]
-    assert should_promote(old, new) == (new.macro_f1 >= old.macro_f1)
+    assert rows["mechanism"]["delta"] == pytest.approx(-0.0383, abs=1e-4)
+    assert rows["mechanism"]["regressed"] and not rows["mechanism"]["blocking"] and not rows["other"]["regressed"]
+    decision = decide(old, new)
+    assert decision.promote and "已启用" in decision.reason
+
+
+def test_better_overall_but_one_label_collapsed_keeps_the_current_model() -> None:
+    # The old model misses every problem and measure sentence; the new one gets them but loses mechanism.
+    old = score("old", GOLD, _predicted({i: "other" for i in range(20)}))
+    new = score("new", GOLD, _predicted({i: "other" for i in range(20, 30)}))
+    assert (old.macro_f1, new.macro_f1) == (pytest.approx(0.375), pytest.approx(2 / 3))
+    rows = {r["label"]: r for r in regressions(old, new)}
+    assert rows["mechanism"]["blocking"] and (rows["mechanism"]["old_f1"], rows["mechanism"]["new_f1"]) == (1.0, 0.0)
+    decision = decide(old, new)
+    assert not decision.promote and "机制" in decision.reason
+    assert decide(old, new, max_label_drop=1.0).promote, "a wide enough margin lets it through"
 
 
 def test_version_store_seeds_promotes_keeps_and_rolls_back(tmp_path: Path) -> None:
