@@ -13,38 +13,28 @@ from dataclasses import dataclass
 from eval.common import make, span_evidence
 from nlp.report import Finding, Report, Sentence
 from nlp.schema import SECTION_BY_KEY
+from nlp.segment import cue_matches
 from nlp.sentences import sentence_spans
+from nlp.vocabulary import (
+    ARABIC_ITEM,
+    CONCRETE_OBJECTS,
+    ENUMERATION_IS,
+    HEADING_NUMBER,
+    IMPROVE_PART,
+    PAREN_NUMBER,
+    PLAN_PATTERN,
+    PROBLEM_PART,
+    VAGUE_PHRASES,
+    alternation,
+)
 
 SentenceText = tuple[Sentence, str]
 _S5_NAME = SECTION_BY_KEY["s5_problems"].canonical
 
-PROBLEM_CUES = re.compile(
-    r"不够|不足|有待|仍需|尚需|还需|亟需|亟待|存在|不到位|不及时|不规范|不具体|不顺畅|不便|不高|不强|不深|不全|"
-    r"不平衡|较少|偏少|过快|过多|单一|需要加强|需要改进|薄弱|短板|差距|欠缺|滞后|漏洞|缺乏|缺少|流于形式|问题|没有|未能|尚未|较弱|分散"
-)
-MEASURE_CUES = re.compile(
-    r"加强|推进|建立|完善|健全|强化|提升|提高|优化|深化|加大|做好|抓好|落实|开展|组织|规范|严格|持续|继续|着力|"
-    r"确保|推动|探索|拓展|创新|实行|实施|编制|更新|修订|制定|整改|改进|下一步|将"
-)
 # A sentence that announces what will be done is a measure even when it names the problem it answers.
-_STRONG_MEASURE = re.compile(r"下一步|^(?:[一二三四五六七八九十]是)?(?:将|拟|计划)|[我本][区市县省局委办厅镇乡]将|将(?:进一步|继续|着力|切实|持续)")
+_STRONG_MEASURE = re.compile(PLAN_PATTERN)
 _ANSWER_PHRASE = re.compile(r"针对(?:存在的?|上述|以上|前述|这些)?(?:主要)?(?:问题|不足)")
-
-# Boilerplate that says nothing without a concrete object (our list, not an official one).
-VAGUE_PHRASES: tuple[str, ...] = (
-    "进一步加强", "进一步提升", "进一步提高", "进一步完善", "进一步规范", "进一步推进", "进一步深化", "进一步做好",
-    "不断提升", "不断提高", "不断完善", "不断加强", "不断规范", "有待提高", "有待提升", "有待加强", "有待进一步",
-    "有待改进", "仍需加强", "仍需提升", "仍需进一步", "还需加强", "还需进一步", "尚需加强", "持续推进", "持续提升",
-    "切实加强", "全面提升", "着力提升", "稳步推进", "扎实推进", "取得一定成效", "取得一定的成效", "取得一定成绩",
-    "存在一定差距", "仍存在一定差距", "一些不足", "还存在差距", "还有差距", "提高认识", "统一思想", "高度重视",
-    "认真做好", "切实做好", "有力促进", "大力推进", "常态化", "新要求", "新期待",
-)
-# Objects that make a statement about disclosure work concrete enough to act on.
-CONCRETE_OBJECTS = re.compile(
-    r"\d|《|“|栏目|专栏|网站|门户|平台|目录|指南|解读|培训|答复|文书|复议|诉讼|申请|新媒体|公众号|微博|公报|清单|台账|"
-    r"流程|模板|案例|标准|考核|督查|热线|场所|数据|系统|决策|征集|听证|回应|舆情|预算|决算|收费|采购|许可|处罚|"
-    r"审批|人员|队伍|编制|检索|页面|事项|档案|保密|审查|意见|政策|文件"
-)
+_CONCRETE = re.compile(rf"\d|{alternation(CONCRETE_OBJECTS)}")
 TOPIC_GROUPS: dict[str, re.Pattern[str]] = {
     "interpretation": re.compile(r"解读"),
     "on_request": re.compile(r"依申请|申请|答复|文书|复议|诉讼|纠错"),
@@ -56,10 +46,11 @@ TOPIC_GROUPS: dict[str, re.Pattern[str]] = {
     "oversight": re.compile(r"督查|督促|考核|监督|评估|问责|通报"),
     "policy": re.compile(r"政策|文件|公报"),
 }
-_ENUMERATION = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十]+[）)]|(?:^|\n)\s*\d{1,2}[.．、](?!\d)")
-_CONTEXT_PROBLEM = re.compile(r"问题|不足|短板")
-_CONTEXT_MEASURE = re.compile(r"改进|整改|措施|举措|下一步|计划|打算")
-_PARENS_LABEL = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_ENUMERATION = re.compile(rf"{ENUMERATION_IS}|{PAREN_NUMBER}|(?:^|\n)\s*{ARABIC_ITEM}")
+_CONTEXT_PROBLEM = re.compile(PROBLEM_PART)
+_CONTEXT_MEASURE = re.compile(IMPROVE_PART)
+_PARENS_LABEL = re.compile(f"^{PAREN_NUMBER}")
+_SECTION_LABEL = re.compile(f"^{HEADING_NUMBER}")
 _STOP_BIGRAMS = {"政府", "府信", "信息", "息公", "公开", "政务", "务公", "工作", "进一", "一步", "加强", "提升", "提高",
                  "不断", "存在", "问题", "情况", "有待", "仍需", "需要", "还需", "开展", "推进", "进行", "完善", "我们"}
 
@@ -84,7 +75,7 @@ def vague_phrases(text: str) -> tuple[str, ...]:
 
 def is_concrete(text: str) -> bool:
     """Whether a text names something specific (a number, a document, a channel, a procedure)."""
-    return bool(CONCRETE_OBJECTS.search(text))
+    return bool(_CONCRETE.search(text))
 
 
 def count_enumerations(text: str) -> int:
@@ -107,15 +98,25 @@ def _context(contexts: Sequence[tuple[int, str]], position: int) -> str | None:
     return None
 
 
+def cue_kinds(text: str) -> set[str]:
+    """What the cue phrases of a text signal (problem, measure, mechanism), found by spaCy's PhraseMatcher."""
+    return {kind for _, _, _, kind in cue_matches(text)}
+
+
+def _has_problem_cue(text: str) -> bool:
+    return "problem" in cue_kinds(_ANSWER_PHRASE.sub("", text))
+
+
 def _kinds_by_cue(text: str, context: str | None) -> str | None:
     if context is not None:
         return context
     cleaned = _ANSWER_PHRASE.sub("", text)
     if _STRONG_MEASURE.search(cleaned):
         return "measure"
-    if PROBLEM_CUES.search(cleaned):
+    kinds = cue_kinds(cleaned)
+    if "problem" in kinds:
         return "problem"
-    if MEASURE_CUES.search(cleaned):
+    if "measure" in kinds:
         return "measure"
     return None
 
@@ -125,7 +126,7 @@ def _is_heading(text: str) -> bool:
     stripped = text.strip()
     if stripped.endswith(("：", ":")):
         return True
-    return bool(re.match(r"^[一二三四五六]、", stripped)) or (
+    return bool(_SECTION_LABEL.match(stripped)) or (
         bool(_PARENS_LABEL.match(stripped)) and len(stripped) <= 24
     )
 
@@ -153,7 +154,7 @@ def _problem_clauses(sentence: Sentence, text: str) -> list[tuple[int, int, str]
         else:
             groups[-1].pop()
             head = text[groups[-1][0] : groups[-1][1]]
-            if PROBLEM_CUES.search(head) and PROBLEM_CUES.search(piece):
+            if "problem" in cue_kinds(head) and "problem" in cue_kinds(piece):
                 groups.append([position, position + len(piece)])
             else:
                 groups[-1][1] = position + len(piece)
@@ -164,7 +165,7 @@ def _problem_clauses(sentence: Sentence, text: str) -> list[tuple[int, int, str]
             continue
         clause = text[group[0] : group[1]]
         stripped = clause.strip("。 ")
-        if stripped and PROBLEM_CUES.search(_ANSWER_PHRASE.sub("", stripped)):
+        if stripped and _has_problem_cue(stripped):
             start = sentence.start + group[0] + clause.find(stripped)
             out.append((start, start + len(stripped), stripped))
     return out or [(sentence.start, sentence.end, text)]

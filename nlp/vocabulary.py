@@ -9,6 +9,18 @@ from collections.abc import Iterable
 
 LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
 
+# ---------------------------------------------------------------- headings and numbering
+
+NUMERALS = "一二三四五六七八九十"
+CN_NUMBER = f"[{NUMERALS}]+"
+HEADING_NUMBER = f"{CN_NUMBER}、"  # 一、 opens a section
+PAREN_NUMBER = f"[（(]{CN_NUMBER}[）)]"  # （一） opens a sub-item
+ENUMERATION_IS = f"[{NUMERALS}]是"  # 一是 … 二是 … inside a paragraph
+ARABIC_ITEM = r"\d{1,2}[.．、](?!\d)"  # 1. 2、 but not the decimal 1.5
+TABLE_CAPTION = "表[一二三四]"
+# A short line that is only a numbered heading ("一、总体情况", "（二）主动公开").
+SHORT_HEADING = re.compile(rf"^(?:{HEADING_NUMBER}|{PAREN_NUMBER})\S{{0,30}}$")
+
 # ---------------------------------------------------------------- cue phrases
 
 # The words of the keyword rules the shipped topic model was fitted with (models/baseline.py keyword_rule
@@ -48,6 +60,11 @@ MEASURE_OPENERS: tuple[str, ...] = (
 )
 # A plan rather than a shortcoming: a sentence opening so is not a problem even with a problem word.
 PLAN_OPENING = r"^(?:下一步|针对|我们将|将)"
+# A sentence that announces what will be done, wherever it says so ("我区将继续…", "二是拟…").
+PLAN_PATTERN = rf"下一步|^(?:{ENUMERATION_IS})?(?:将|拟|计划)|[我本][区市县省局委办厅镇乡]将|将(?:进一步|继续|着力|切实|持续)"
+# Words of 五's sub-headings that say whether the sentences under them are problems or improvements.
+PROBLEM_PART = r"问题|不足|短板|表现在"
+IMPROVE_PART = r"改进|整改|措施|举措|下一步|计划|打算|以下工作"
 
 
 def _unique(*groups: Iterable[str]) -> tuple[str, ...]:
@@ -67,17 +84,22 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-# ---------------------------------------------------------------- headings and numbering
-
-NUMERALS = "一二三四五六七八九十"
-CN_NUMBER = f"[{NUMERALS}]+"
-HEADING_NUMBER = f"{CN_NUMBER}、"  # 一、 opens a section
-PAREN_NUMBER = f"[（(]{CN_NUMBER}[）)]"  # （一） opens a sub-item
-ENUMERATION_IS = f"[{NUMERALS}]是"  # 一是 … 二是 … inside a paragraph
-ARABIC_ITEM = r"\d{1,2}[.．、](?!\d)"  # 1. 2、 but not the decimal 1.5
-TABLE_CAPTION = "表[一二三四]"
-# A short line that is only a numbered heading ("一、总体情况", "（二）主动公开").
-SHORT_HEADING = re.compile(rf"^(?:{HEADING_NUMBER}|{PAREN_NUMBER})\S{{0,30}}$")
+# Boilerplate that says nothing without a concrete object (our list, not an official one).
+VAGUE_PHRASES: tuple[str, ...] = (
+    "进一步加强", "进一步提升", "进一步提高", "进一步完善", "进一步规范", "进一步推进", "进一步深化", "进一步做好",
+    "不断提升", "不断提高", "不断完善", "不断加强", "不断规范", "有待提高", "有待提升", "有待加强", "有待进一步",
+    "有待改进", "仍需加强", "仍需提升", "仍需进一步", "还需加强", "还需进一步", "尚需加强", "持续推进", "持续提升",
+    "切实加强", "全面提升", "着力提升", "稳步推进", "扎实推进", "取得一定成效", "取得一定的成效", "取得一定成绩",
+    "存在一定差距", "仍存在一定差距", "一些不足", "还存在差距", "还有差距", "提高认识", "统一思想", "高度重视",
+    "认真做好", "切实做好", "有力促进", "大力推进", "常态化", "新要求", "新期待",
+)
+# Objects that make a statement about disclosure work concrete enough to act on.
+CONCRETE_OBJECTS: tuple[str, ...] = (
+    "《", "“", "栏目", "专栏", "网站", "门户", "平台", "目录", "指南", "解读", "培训", "答复", "文书", "复议", "诉讼",
+    "申请", "新媒体", "公众号", "微博", "公报", "清单", "台账", "流程", "模板", "案例", "标准", "考核", "督查", "热线",
+    "场所", "数据", "系统", "决策", "征集", "听证", "回应", "舆情", "预算", "决算", "收费", "采购", "许可", "处罚",
+    "审批", "人员", "队伍", "编制", "检索", "页面", "事项", "档案", "保密", "审查", "意见", "政策", "文件",
+)
 
 # ---------------------------------------------------------------- counts
 
