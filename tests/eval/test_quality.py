@@ -87,10 +87,10 @@ def test_topics_replace_the_cue_phrases() -> None:
 
 
 def test_problem_clauses_are_counted_separately() -> None:
-    text = "主要是：答复文书规范性有待提升，政策解读形式还不够丰富、政务新媒体运维还需加强等。"
+    text = "主要是：公开目录更新频率有待提升，办事指南内容还不够完整、网上留言回复还需加强等。"
     points = label_points([(Sentence(0, len(text), "s5_problems"), text)])
     assert [p.text for p in points if p.kind == "problem"] == [
-        "答复文书规范性有待提升", "政策解读形式还不够丰富", "政务新媒体运维还需加强等"]
+        "公开目录更新频率有待提升", "办事指南内容还不够完整", "网上留言回复还需加强等"]
 
 
 def test_answer_by_topic_words() -> None:
