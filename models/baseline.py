@@ -8,8 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.segment import words
-
-LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
+from nlp.vocabulary import (
+    LABELS,
+    MEASURE_WORDS,
+    MECHANISM_WORDS,
+    PLAN_OPENING,
+    PROBLEM_PATTERN,
+    PROBLEM_WORDS,
+    SHORT_HEADING,
+    alternation,
+)
 
 
 def jieba_analyzer(text: str) -> list[str]:
@@ -54,18 +62,19 @@ class TfidfBaseline:
         return [str(x) for x in self.pipeline.predict(list(texts))]
 
 
-_PROBLEM = re.compile(r"有待|仍需|尚需|还需|不够|不足|不到位|不及时|不规范|差距|薄弱|单一|不高|存在.{0,12}问题|欠缺|滞后|偏低|较少")
-_MECHANISM = re.compile(r"制度|机制|领导小组|责任制|办法》|规定》|工作规程|联席会议|考核")
-_MEASURE = re.compile(r"加强|推进|提升|优化|加大|强化|深化|做好|开展|抓好|完善|拓展|改进|发布|组织|及时|下一步")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\S{0,30}$")
+# The word lists are those the shipped topic model was fitted with (see nlp.vocabulary).
+_PROBLEM = re.compile(f"{alternation(PROBLEM_WORDS)}|{PROBLEM_PATTERN}")
+_MECHANISM = re.compile(alternation(MECHANISM_WORDS))
+_MEASURE = re.compile(alternation(MEASURE_WORDS))
+_PLAN = re.compile(PLAN_OPENING)
 
 
 def keyword_rule(text: str) -> str:
     """The keyword rules the evaluator used before the model: problem words, then mechanism, then action verbs."""
     t = text.strip()
-    if not t or _HEADING.match(t):
+    if not t or SHORT_HEADING.match(t):
         return "other"
-    if _PROBLEM.search(t) and not re.match(r"^(?:下一步|针对|我们将|将)", t):
+    if _PROBLEM.search(t) and not _PLAN.match(t):
         return "problem"
     if _MECHANISM.search(t):
         return "mechanism"

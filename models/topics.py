@@ -17,10 +17,10 @@ from models.baseline import keyword_rules
 from models.lexical import FILE_NAME as LEXICAL_FILE
 from models.lexical import LexicalHead
 from nlp.report import Report
+from nlp.vocabulary import LABELS
 
 log = logging.getLogger(__name__)
 
-LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "topic_model"
 MAX_CHARS = 5000
 MAX_TOKENS = 128

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from nlp.pipeline import parse_file
 from nlp.report import Report
+from nlp.vocabulary import LABELS as LABELS  # re-exported for tests and callers of this module
 from training.synth import synth_examples
 from training.weak import contexts_of, weak_label
 
@@ -22,7 +23,6 @@ HERE = Path(__file__).resolve().parent
 GOLD_PATH = HERE / "gold" / "dev_v1.jsonl"
 # v1: rare cases of every topic; v2: the boundaries the model confused (mechanism/measure, varied problems).
 WRITTEN_PATHS: tuple[Path, ...] = (HERE / "data" / "written_v1.jsonl", HERE / "data" / "written_v2.jsonl")
-LABELS: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
 
 # Split by report, never by sentence; the 洪泽 2023/2024 pair reuses text, so both sit on one side.
 TEST_REPORTS: frozenset[str] = frozenset(

@@ -6,8 +6,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nlp.vocabulary import (
+    ENUMERATION_IS,
+    HEADING_NUMBER,
+    IMPROVE_PART,
+    MEASURE_OPENERS,
+    MEASURE_WORDS,
+    MECHANISM_NOUNS,
+    PAREN_NUMBER,
+    PLAN_OPENING,
+    PROBLEM_PART,
+    PROBLEM_PATTERN,
+    PROBLEM_WORDS,
+    SETUP_VERBS,
+    TABLE_CAPTION,
+    UNITS,
+    alternation,
+)
+
 ABSTAIN = None
-LABELS = ("problem", "measure", "mechanism", "other")
 
 
 @dataclass(frozen=True)
@@ -22,11 +39,17 @@ class Context:
 
 LF = Callable[[Context], str | None]
 
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|表[一二三四])\S{0,30}$")
-_PROBLEM = re.compile(r"有待|仍需|尚需|还需|不够|不足|不到位|不及时|不规范|差距|薄弱|单一|不高|存在.{0,12}问题|欠缺|滞后")
-_MECH = re.compile(r"(建立|健全|完善|制定|出台|落实|执行|实行|形成|设立).{0,25}(制度|机制|办法|规定|责任制|领导小组|流程|程序|原则|体系)")
-_MEASURE = re.compile(r"^(?:[一二三四五六七八九十]是|\d[.、．]\s*)?(?:下一步|将|进一步|加强|推进|提升|优化|加大|强化|深化|做好|开展|抓好|持续|积极|着力|围绕|聚焦|针对|组织|及时|全面|扎实|不断|重点)")
-_STAT = re.compile(r"\d+(?:\.\d+)?\s*(?:件|条|个|项|次|元|%|％|人次|场|期)")
+_HEADING = re.compile(rf"^(?:{HEADING_NUMBER}|{PAREN_NUMBER}|{TABLE_CAPTION})\S{{0,30}}$")
+_PROBLEM = re.compile(f"{alternation(PROBLEM_WORDS)}|{PROBLEM_PATTERN}")
+_PLAN = re.compile(PLAN_OPENING)
+_MECH = re.compile(f"(?:{alternation(SETUP_VERBS)}).{{0,25}}(?:{alternation(MECHANISM_NOUNS)})")
+_MEASURE = re.compile(rf"^(?:{ENUMERATION_IS}|\d[.、．]\s*)?(?:{alternation(MEASURE_WORDS + MEASURE_OPENERS)})")
+_STAT = re.compile(rf"\d+(?:\.\d+)?\s*(?:{alternation(UNITS)})")
+_PART_HEAD = re.compile(rf"^\s*{PAREN_NUMBER}")
+_PROBLEM_PART = re.compile(PROBLEM_PART)
+_IMPROVE_PART = re.compile(IMPROVE_PART)
+# A short line without a numbered head opens the improvements only when it says so outright.
+_IMPROVE_LEAD_IN = re.compile(r"改进措施|改进情况|下一步|以下工作")
 
 
 def lf_heading(c: Context) -> str | None:
@@ -47,7 +70,7 @@ def lf_statistics(c: Context) -> str | None:
 
 def lf_problem_cue(c: Context) -> str | None:
     """Shortcoming words (有待, 仍需, 不够 …) mark a problem unless the sentence is a plan."""
-    if _PROBLEM.search(c.text) and not re.match(r"^(?:下一步|针对|我们将|将)", c.text):
+    if _PROBLEM.search(c.text) and not _PLAN.match(c.text):
         return "problem"
     return ABSTAIN
 
@@ -100,12 +123,12 @@ def contexts_of(text: str, spans: list[tuple[int, int, str | None]]) -> list[Con
     for start, end, section in spans:
         s = text[start:end]
         if section == "s5_problems":
-            head = re.match(r"^\s*[（(][一二三四五六][)）]", s) is not None
+            head = _PART_HEAD.match(s) is not None
             if not head and "问题" in s and "改进" in s:
                 part = ""  # the section heading itself names both parts
-            elif (head or len(s) < 40) and re.search(r"改进|措施|下一步|以下工作" if head else r"改进措施|改进情况|下一步|以下工作", s):
+            elif (head or len(s) < 40) and (_IMPROVE_PART if head else _IMPROVE_LEAD_IN).search(s):
                 part = "improve"
-            elif (head or len(s) < 40) and re.search(r"问题|不足|表现在", s):
+            elif (head or len(s) < 40) and _PROBLEM_PART.search(s):
                 part = "problem"
         elif section != "s5_problems":
             part = ""
