@@ -45,10 +45,11 @@ class LexicalHead:
     def save(self, directory: str | Path) -> Path:
         """Write `lexical.json` into a model directory."""
         path = Path(directory) / FILE_NAME
+        # Vocabularies sorted by term: sklearn's dicts keep first-seen order, which spells out the training text.
         record = {
             "labels": list(self.labels), "char_ngrams": list(self.char_ngrams),
-            "word_vocab": self.word_vocab, "word_idf": self.word_idf.round(6).tolist(),
-            "char_vocab": self.char_vocab, "char_idf": self.char_idf.round(6).tolist(),
+            "word_vocab": dict(sorted(self.word_vocab.items())), "word_idf": self.word_idf.round(6).tolist(),
+            "char_vocab": dict(sorted(self.char_vocab.items())), "char_idf": self.char_idf.round(6).tolist(),
             "coef": self.coef.round(6).tolist(), "intercept": self.intercept.round(6).tolist(),
         }
         path.write_text(json.dumps(record, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -124,7 +124,7 @@ def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
     sources: dict[str, int] = {}
     for e in examples:
         sources[e.source] = sources.get(e.source, 0) + 1
-    data = {"sha256": data_hash(examples), "n": len(examples), "by_source": sources,
+    data = {"sha256": data_hash(examples), "n": len(examples), "by_source": dict(sorted(sources.items())),
             "by_label": {lab: int(c) for lab, c in zip(LABELS, counts.tolist(), strict=True)}}
     (out / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     log.info("fine-tuned %s in %.0fs, loss %.3f", out, seconds, result.training_loss)

@@ -38,21 +38,17 @@ class PretrainConfig:
 
 
 def build_vocab(texts: Sequence[str], min_count: int = 1) -> list[str]:
-    """Character vocabulary: specials, digits and Latin letters with their ## pieces, then every character seen.
+    """Character vocabulary: the specials, then in sorted order digits and Latin letters with their ## pieces
+    and every character seen at least `min_count` times.
 
     The ## pieces matter: BERT's word-piece step keeps "2023" as one word, and without ##0–##9 every
-    number would become [UNK].
+    number would become [UNK]. Sorted rather than by frequency, so the shipped vocab.txt and token ids say
+    nothing about the order of the text they were built from.
     """
-    base = [*SPECIAL]
     alnum = [*"0123456789", *"abcdefghijklmnopqrstuvwxyz"]
-    base += alnum + [f"##{c}" for c in alnum]
     counts = Counter(ch for t in texts for ch in t.lower() if not ch.isspace())
-    seen = set(base)
-    for ch, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if n >= min_count and ch not in seen:
-            base.append(ch)
-            seen.add(ch)
-    return base
+    pieces = {*alnum, *(f"##{c}" for c in alnum), *(ch for ch, n in counts.items() if n >= min_count)}
+    return [*SPECIAL, *sorted(pieces)]
 
 
 def make_tokenizer(vocab: Sequence[str], max_length: int = 128):  # -> BertTokenizer

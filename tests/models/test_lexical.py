@@ -24,6 +24,10 @@ def test_saved_head_reproduces_sklearn_probabilities(fitted: TfidfBaseline, tmp_
     texts = ["下一步将进一步加强政策解读。", "建立健全依申请公开会商机制。", "", "English  and   spaces 123",
              "部分栏目更新不及时" * 40, "（三）政府信息管理"]
     path = LexicalHead.from_baseline(fitted, LABELS).save(tmp_path)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    for name in ("word_vocab", "char_vocab"):
+        # sklearn keeps first-seen order, which would spell the training text: the file lists terms sorted.
+        assert list(record[name]) == sorted(record[name]) and len(record[name]) > 100
     head = LexicalHead.load(path)
     ours, theirs = head.predict_proba(texts), fitted.predict_proba(texts)
     assert ours.shape == (len(texts), len(LABELS))
