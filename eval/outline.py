@@ -26,9 +26,9 @@ from nlp.schema import (
     TABLE4_CELL_IDS,
     TABLE4_GROUP_IDS,
 )
+from nlp.vocabulary import NUMERALS
 
-_NUMERALS = "一二三四五六"
-_HEADING_NUMERAL = re.compile(r"^\s*(?:第?([一二三四五六七八九十])\s*(?:[、.．]|部分)|([1-9])\s*[、.．])")
+_HEADING_NUMERAL = re.compile(rf"^\s*(?:第?([{NUMERALS}])\s*(?:[、.．]|部分)|([1-9])\s*[、.．])")
 
 # Sub-items of 一 that both templates require (format-spec §2). Cues are wider than the template words
 # because real reports name them freely (信息资源…管理, 网站, 考核).
@@ -77,7 +77,7 @@ def section_order(report: Report) -> list[Finding]:
         if not match:
             continue
         arabic = match.group(2)
-        numeral = match.group(1) or (_NUMERALS[int(arabic) - 1] if arabic and 1 <= int(arabic) <= 6 else arabic)
+        numeral = match.group(1) or (NUMERALS[int(arabic) - 1] if arabic and 1 <= int(arabic) <= 6 else arabic)
         if numeral and numeral != spec.numeral:
             out.append(make(
                 "OL-ORDER", "warning", False,
@@ -156,6 +156,11 @@ def tables_present(report: Report) -> list[Finding]:
         pages = dict(report.tables.pages).get(table, ())
         if table_present(report, table):
             out.append(make("OL-TABLES", "error", True, f"找到{TABLE_NAMES[table]}", table=table, pages=list(pages)))
+        elif report.tables.unread(table):
+            # The document prints the table and we failed to read it: not assessable, no points lost.
+            unread = report.tables.unread(table)[0]
+            out.append(make("OL-TABLES", "error", None, f"{TABLE_NAMES[table]}未能读取，不评分：{unread.message}",
+                            table=table, unreadable=unread.reason))
         else:
             out.append(make("OL-TABLES", "error", False, f"未找到{TABLE_NAMES[table]}（统计表缺失或为图片）",
                             table=table))

@@ -101,6 +101,14 @@ CONCRETE_OBJECTS: tuple[str, ...] = (
     "审批", "人员", "队伍", "编制", "检索", "页面", "事项", "档案", "保密", "审查", "意见", "政策", "文件",
 )
 
+# ---------------------------------------------------------------- administrative divisions
+
+# The suffixes that name a division's level in a body's name ("淮安市", "洪泽区", "延边朝鲜族自治州").
+PROVINCE_SUFFIXES: tuple[str, ...] = ("省", "自治区")
+CITY_SUFFIXES: tuple[str, ...] = ("市", "自治州", "地区", "盟")
+COUNTY_SUFFIXES: tuple[str, ...] = ("县", "自治县", "区", "旗")
+TOWNSHIP_SUFFIXES: tuple[str, ...] = ("乡", "镇", "街道")
+
 # ---------------------------------------------------------------- counts
 
 # Count units of the reports; longest first so 人次 wins over 人.

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from nlp.report import Meta, Report
 from nlp.structure.regions import locate, widen
+from nlp.vocabulary import CITY_SUFFIXES, COUNTY_SUFFIXES, PROVINCE_SUFFIXES, TOWNSHIP_SUFFIXES, alternation
 
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 _NAME = re.compile(r"[\u4e00-\u9fff（）()]+")
@@ -18,8 +19,11 @@ _PERIOD = re.compile(
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _PUBLISHED = re.compile(r"(?:发布|成文|印发)(?:日期|时间)\s*[:：]\s*")
 _REGION = re.compile(
-    r"^(.+?(?:自治区|省|自治州|市|地区|盟))?(.+?(?:自治县|县|区|旗|市))?(.+?(?:乡|镇|街道))?"
+    rf"^(.+?(?:{alternation(PROVINCE_SUFFIXES + CITY_SUFFIXES)}))?(.+?(?:{alternation((*COUNTY_SUFFIXES, '市'))}))?"
+    rf"(.+?(?:{alternation(TOWNSHIP_SUFFIXES)}))?"
 )
+_TOWNSHIP = re.compile(rf"({alternation(TOWNSHIP_SUFFIXES)})(人民政府|办事处)?$")
+_GOVERNMENT = re.compile(rf"({alternation(PROVINCE_SUFFIXES + CITY_SUFFIXES + COUNTY_SUFFIXES)})人民政府$")
 
 
 def _iso(year: str | int, month: str, day: str) -> str:
@@ -48,14 +52,14 @@ def level_of(agency: str) -> str | None:
     """The administrative level of an issuing body from its name."""
     if not agency:
         return None
-    if re.search(r"(乡|镇|街道)(人民政府|办事处)?$", agency):
+    if _TOWNSHIP.search(agency):
         return "township"
-    government = re.search(r"(省|自治区|市|自治州|地区|盟|县|区|旗|自治县)人民政府$", agency)
+    government = _GOVERNMENT.search(agency)
     if government:
         kind = government.group(1)
-        if kind in ("省", "自治区"):
+        if kind in PROVINCE_SUFFIXES:
             return "province"
-        if kind in ("市", "自治州", "地区", "盟"):
+        if kind in CITY_SUFFIXES:
             # A 市 directly under a province is a city; a county-level 市 cannot be told apart by name.
             return "city"
         return "county"

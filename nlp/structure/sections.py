@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from nlp.report import Block, Report, ReportError, Section, SubItem
 from nlp.schema import SECTION_BY_KEY, SECTION_KEYS, SECTIONS
+from nlp.vocabulary import NUMERALS
 
-_NUMERALS = "一二三四五六七八九十"
-_SECTION_HEADING = re.compile(rf"^\s*(?:第?([{_NUMERALS}]{{1,2}})\s*(?:[、.．]|部分)|([1-6])\s*[、.．](?!\d))\s*(.*)$")
-_SUBITEM = re.compile(rf"^\s*([（(]\s*[{_NUMERALS}]{{1,2}}\s*[）)]|\d{{1,2}}\s*[.．、](?!\d))\s*(.*)$")
+_SECTION_HEADING = re.compile(rf"^\s*(?:第?([{NUMERALS}]{{1,2}})\s*(?:[、.．]|部分)|([1-6])\s*[、.．](?!\d))\s*(.*)$")
+_SUBITEM = re.compile(rf"^\s*([（(]\s*[{NUMERALS}]{{1,2}}\s*[）)]|\d{{1,2}}\s*[.．、](?!\d))\s*(.*)$")
 _TITLE_END = re.compile(r"[。：:]")
 # Sub-item titles that show where a section 五 whose own heading was lost begins.
 _PROBLEM_SUBITEM = re.compile(r"主要问题|存在.{0,4}问题|问题.{0,6}(?:改进|整改)")
