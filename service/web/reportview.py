@@ -6,9 +6,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp.labels import SECTION_NAMES, SEVERITY_NAMES, TABLE_TITLES, TOPIC_NAMES
 from service.web.pipeline import (
-    SECTION_LABELS,
-    TOPIC_LABELS,
     cell_key,
     cell_label,
     column_label,
@@ -16,9 +15,6 @@ from service.web.pipeline import (
     row_label,
 )
 
-TABLE_TITLES = {"table2": "表二 主动公开政府信息情况", "table3": "表三 收到和处理政府信息公开申请情况",
-                "table4": "表四 政府信息公开行政复议、行政诉讼情况"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -108,10 +104,10 @@ def sections_view(body: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for sec in body.get("sections", []):
         inside = [
-            {**s, "topic_label": TOPIC_LABELS.get(s.get("topic") or "", "")}
+            {**s, "topic_label": TOPIC_NAMES.get(s.get("topic") or "", "")}
             for s in sentences if s.get("section") == sec["key"]
         ]
-        out.append({**sec, "label": SECTION_LABELS.get(sec["key"], sec["title"]), "sentences": inside})
+        out.append({**sec, "label": SECTION_NAMES.get(sec["key"], sec["title"]), "sentences": inside})
     return out
 
 
@@ -123,7 +119,7 @@ def findings_view(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
         sentence = evidence.get("sentence") if isinstance(evidence, dict) else None
         out.append({
             **f,
-            "severity_label": SEVERITY_LABELS.get(f["severity"], f["severity"]),
+            "severity_label": SEVERITY_NAMES.get(f["severity"], f["severity"]),
             "cells": [
                 {"label": c.get("label") or cell_label(c["table"], c["row"], c["column"], c.get("block")),
                  "display": _display(c.get("value")), "page": c.get("page"),
@@ -150,5 +146,5 @@ def report_view(body: dict[str, Any]) -> dict[str, Any]:
         "findings": findings_view(findings),
         "failed": sum(1 for f in findings if f.get("passed") is False and f.get("severity") != "info"),
         "topics": any(s.get("topic") for s in body.get("sentences", [])),
-        "topic_labels": TOPIC_LABELS,
+        "topic_labels": TOPIC_NAMES,
     }
