@@ -16,6 +16,7 @@ from nlp.ingest.pdf import PdfSettings, read_pdf
 from nlp.ingest.text import read_text
 from nlp.report import Report, ReportError, Source
 from nlp.sentences import split_sentences
+from nlp.structure.flattened import flattened_tables
 from nlp.structure.meta import find_meta
 from nlp.structure.sections import find_sections
 from nlp.structure.tables import rows_to_tables
@@ -47,6 +48,11 @@ def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
     return read_html(text) if fmt == "html" else read_text(text)
 
 
+# The error code of a document that failed through a bug of ours rather than its own fault; a batch
+# retries it (service.batch.runner).
+INTERNAL_ERROR = "internal_error"
+
+
 def parse_bytes(data: bytes, path: str = "", settings: ParseSettings | None = None) -> Report:
     """Parse a document held in memory. Never raises for bad input: failures are in `status`/`errors`."""
     settings = settings or ParseSettings()
@@ -60,10 +66,10 @@ def parse_bytes(data: bytes, path: str = "", settings: ParseSettings | None = No
         return Report(source=source, status="failed", errors=(ReportError(code, message),))
     try:
         extracted = _extract(data, fmt, settings)
-    except Exception as exc:  # a reader bug must not stop a batch: report it as data
-        log.exception("reader failed on %s", path)
-        error = ReportError("reader_crashed", f"读取失败：{type(exc).__name__}: {exc}")
-        return Report(source=source, status="failed", errors=(error,))
+    except Exception as exc:  # readers return a broken file as errors: what they raise is a bug of ours
+        log.exception("internal error reading %s", path)
+        message = f"程序内部读取错误（本程序的缺陷，并非文档本身的问题）：{type(exc).__name__}: {exc}"
+        return Report(source=source, status="failed", errors=(ReportError(INTERNAL_ERROR, message),))
     return structure(extracted, source)
 
 
@@ -74,16 +80,25 @@ def structure(extracted: Extracted, source: Source) -> Report:
         return report
     report = find_sections(report)
     tables, template, table_errors = rows_to_tables(extracted.rows)
+    tables = replace(tables, unreadable=tables.unreadable + flattened_tables(report, tables.found))
     report = replace(report, tables=tables, errors=report.errors + table_errors)
     report = find_meta(report, extracted.title, template)
     report = _check_kind(report)
-    return split_sentences(report)
+    return split_sentences(_needs_review(report))
+
+
+def _needs_review(report: Report) -> Report:
+    """A report with tables it prints but we could not read is ours to review, not the report's to lose."""
+    if report.status == "failed" or not report.tables.unreadable:
+        return report
+    errors = tuple(ReportError("table_unreadable", u.message, "warning", u.page) for u in report.tables.unreadable)
+    return replace(report, status="needs_review", errors=report.errors + errors)
 
 
 def _check_kind(report: Report) -> Report:
     """Say what is wrong with documents that are not (current-format) annual reports."""
     meta, errors = report.meta, []
-    if not report.sections and not report.tables.found:
+    if not report.sections and not report.tables.found and not report.tables.unreadable:
         code = "not_a_report" if report.text.strip() else "no_text"
         message = (
             "不是政府信息公开工作年度报告：找不到六个部分的标题，也找不到统计表"
@@ -120,7 +135,7 @@ def _missing_tables(report: Report) -> list[ReportError]:
     return [
         ReportError("missing_table", f"未找到“{name}”统计表", "warning")
         for table, name in names
-        if table not in report.tables.found
+        if table not in report.tables.found and not report.tables.unread(table)
     ]
 
 

@@ -9,33 +9,49 @@ from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml.etree import XMLSyntaxError
 
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
 from nlp.ingest.rows import is_table_row
 from nlp.report import ReportError
 
 
-def _table_rows(table: Table) -> list[list[str]]:
-    """Rows of cell texts; python-docx repeats a merged cell in every grid slot it covers."""
-    out = []
-    for row in table.rows:
+def _table_rows(table: Table, number: int) -> tuple[list[list[str]], list[ReportError]]:
+    """Rows of cell texts, and a warning for each row that cannot be laid out on the table's grid.
+
+    python-docx repeats a merged cell in every grid slot it covers; a vertical-merge continuation with no
+    cell above it (a broken merge) makes `row.cells` raise ValueError (IndexError before python-docx 1.2).
+    """
+    out: list[list[str]] = []
+    warnings: list[ReportError] = []
+    for index, row in enumerate(table.rows, start=1):
         try:
             out.append([cell.text.strip() for cell in row.cells])
-        except (IndexError, ValueError):
-            continue
-    return out
+        except (IndexError, ValueError) as exc:
+            warnings.append(
+                ReportError(
+                    "table_row_skipped",
+                    f"第 {number} 个表格第 {index} 行的合并单元格结构有误，无法读取，该行未收录 "
+                    f"(DOCX table {number}, row {index} skipped: {exc})",
+                    "warning",
+                )
+            )
+    return out, warnings
 
 
 def read_docx(data: bytes) -> Extracted:
-    """Read a .docx file; a broken package comes back as an error."""
+    """Read a .docx file; a broken package comes back as an error, a table row it cannot read as a warning."""
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
+        # XMLSyntaxError: a part of the package (word/document.xml, ...) is truncated or not XML.
         return Extracted(
             "docx", errors=(ReportError("unreadable", f"DOCX 文件已损坏，无法读取 (broken DOCX: {exc})"),), failed=True
         )
     paragraphs: list[Paragraph] = []
     rows: list[GridRow] = []
+    errors: list[ReportError] = []
+    tables = 0
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):
             text = item.text.strip()
@@ -43,11 +59,14 @@ def read_docx(data: bytes) -> Extracted:
                 style = (item.style.name if item.style is not None else "") or ""
                 paragraphs.append(Paragraph(text, heading=style.startswith(("Heading", "Title", "标题"))))
         elif isinstance(item, Table):
-            for values in _table_rows(item):
+            tables += 1
+            values_list, warnings = _table_rows(item, tables)
+            errors += warnings
+            for values in values_list:
                 row = tuple(GridCell(v) for v in values)
                 if is_table_row(row):
                     rows.append(row)
                 elif any(values):
                     paragraphs.append(Paragraph(next(v for v in values if v)))
     title = document.core_properties.title or None
-    return Extracted("docx", 0, tuple(paragraphs), tuple(rows), title=title)
+    return Extracted("docx", 0, tuple(paragraphs), tuple(rows), errors=tuple(errors), title=title)

@@ -10,7 +10,8 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
 from nlp.ingest.rows import is_table_row
@@ -18,6 +19,13 @@ from nlp.normalize import cid_share, is_page_furniture
 from nlp.report import BBox, Furniture, ReportError
 
 log = logging.getLogger(__name__)
+
+# What the PDF libraries raise on a broken file, and nothing else: an error in our own layout code is a bug
+# to be seen (nlp.pipeline reports it as internal_error), not a corrupt document. pdfplumber wraps whatever
+# pdfminer raises while opening, listing pages and laying out a page in PdfminerException, and raises
+# MalformedPDFException for a non-numeric page box; pdfminer's own errors (PDFSyntaxError, PDFObjectNotFound,
+# PSEOF, the encryption errors, ...) all derive from PSException.
+_BROKEN_PDF = (PdfminerException, MalformedPDFException, PSException)
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,7 @@ def _lines_to_paragraphs(lines: list[_Line], left: float, right: float) -> list[
 
 
 def _open_error(exc: Exception) -> Extracted:
-    """Name why a PDF could not be opened; pdfplumber wraps pdfminer's errors in PdfminerException."""
+    """Name why a PDF could not be read; pdfplumber wraps pdfminer's errors in PdfminerException."""
     inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
     if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(inner).lower():
         return _failed("encrypted", "PDF 已加密，需要密码才能读取 (the PDF is encrypted)")
@@ -142,18 +150,27 @@ def _open_error(exc: Exception) -> Extracted:
 
 
 def read_pdf(data: bytes, settings: PdfSettings | None = None) -> Extracted:
-    """Read a PDF's text lines, tables and furniture; failures come back as errors, never raised."""
+    """Read a PDF's text lines, tables and furniture. A broken file comes back as errors; any other exception
+    is a bug of ours and is raised."""
     settings = settings or PdfSettings()
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data), laparams=asdict(settings.layout))
-    except Exception as exc:  # any parser failure means this document cannot be read
-        return _open_error(exc)
-    with pdf:
+    # Not `with pdfplumber.open(...)`: for a stream it did not open, pdfplumber's close() only clears caches
+    # (each page's are cleared as it is read) and lists the pages again, which raises for a broken page tree.
+    with io.BytesIO(data) as stream:
         try:
-            return _read_pages(pdf, settings)
-        except Exception as exc:
-            log.warning("PDF read failed: %s", exc)
+            return _read_pages(pdfplumber.open(stream, laparams=asdict(settings.layout)), settings)
+        except _BROKEN_PDF as exc:
+            log.warning("PDF cannot be read: %s: %s", type(exc).__name__, exc)
             return _open_error(exc)
+
+
+def _page_list(pdf: Any) -> list[Any] | Extracted:
+    """pdfplumber's pages, or why they cannot be listed. pdfplumber builds a Page from the raw page dictionary
+    without checking it: a missing MediaBox or a non-numeric /Rotate raises a bare TypeError there."""
+    try:
+        return list(pdf.pages)
+    except TypeError as exc:
+        log.warning("PDF page tree is broken: %s", exc)
+        return _open_error(exc)
 
 
 def _failed(code: str, message: str) -> Extracted:
@@ -161,9 +178,11 @@ def _failed(code: str, message: str) -> Extracted:
 
 
 def _read_pages(pdf: Any, settings: PdfSettings) -> Extracted:
-    page_count = len(pdf.pages)
+    pages = _page_list(pdf)
+    if isinstance(pages, Extracted):
+        return pages
+    page_count = len(pages)
     errors: list[ReportError] = []
-    pages = pdf.pages
     if page_count > settings.max_pages:
         errors.append(
             ReportError(
