@@ -65,3 +65,6 @@ def t3_row_label(row: str) -> str:
     parent = next((r.parent for rows in TABLE3_ROWS.values() for r in rows if r.id == row), None)
     group = _GROUP_SHORT.get(parent or "")
     return f"{group}·{label}" if group else label
+
+# A report's reading status as reviewers see it; needs_review scores are listed apart, never ranked.
+STATUS_NAMES: dict[str, str] = {"ok": "已读取", "needs_review": "需人工复核", "failed": "读取失败"}

@@ -92,12 +92,30 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A table, or some of its rows, that the document prints but we could not read: our failure, not the
+    report's, so its rules are not assessable and cost nothing."""
+
+    table: Literal["table2", "table3", "table4"]
+    reason: str  # a machine code: flattened, misaligned, …
+    message: str  # what a reviewer reads, naming the table and why
+    rows: tuple[str, ...] = ()  # the rows concerned; empty for the whole table
+    page: int | None = None
+
+
+@dataclass(frozen=True)
 class Tables:
-    """The three statistical tables as a flat tuple of cells, plus which tables were found where."""
+    """The three statistical tables as a flat tuple of cells, plus which tables were found where and which
+    the document has but could not be read."""
 
     cells: tuple[Cell, ...] = ()
     found: tuple[str, ...] = ()
     pages: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    unreadable: tuple[Unreadable, ...] = ()
+
+    def unread(self, table: str) -> tuple[Unreadable, ...]:
+        """What of one table the document has and we could not read."""
+        return tuple(u for u in self.unreadable if u.table == table)
 
     def get(self, table: str, row: str, column: str, block: str | None = None) -> Cell | None:
         """The cell at (table, row, column), or None when the parser did not find it."""
@@ -180,7 +198,8 @@ class Report:
     """Everything known about one document; stages return a new Report with their slot filled."""
 
     source: Source = Source()
-    status: Literal["ok", "failed"] = "ok"
+    # needs_review: read, but something the document has (a table, rows of one) could not be: see tables.unreadable
+    status: Literal["ok", "needs_review", "failed"] = "ok"
     errors: tuple[ReportError, ...] = ()
     text: str = ""
     blocks: tuple[Block, ...] = ()

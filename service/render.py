@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from nlp.labels import STATUS_NAMES
 from nlp.report import NA, CellValue, Report
 from nlp.schema import SECTION_BY_KEY, TABLE2, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_CELLS, TABLE4_GROUPS
 
@@ -22,7 +23,8 @@ def _show(value: CellValue) -> str:
 def render_report(report: Report, console: Console) -> None:
     """Print a report the way a reviewer reads it."""
     meta = report.meta
-    status = "[green]已读取[/green]" if report.status == "ok" else "[bold red]读取失败[/bold red]"
+    style = {"ok": "green", "needs_review": "bold yellow"}.get(report.status, "bold red")
+    status = f"[{style}]{STATUS_NAMES.get(report.status, report.status)}[/{style}]"
     console.print(f"[bold]{meta.title or report.source.path}[/bold]  {status}")
     console.print(
         f"发布机关：{meta.agency or '—'}  地区：{meta.region or '—'}  层级：{meta.level or '—'}  "

@@ -11,11 +11,11 @@ from rich.table import Table
 
 from eval.common import counts_against
 from eval.scoring import Rubric
+from nlp.labels import SEVERITY_NAMES, STATUS_NAMES
 from nlp.report import NA, Finding, Report
 from nlp.schema import SECTION_BY_KEY
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _CELL_KEYS = ("target", "cell", "previous_cell")
 _CELL_LISTS = ("lhs", "rhs", "cells", "missing")
@@ -83,6 +83,11 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
         f"发布机关：{escape(meta.agency or '—')}  年度：{meta.year or '—'}  层级：{meta.level or '—'}  "
         f"表格格式：{meta.template or '—'}（应为 {meta.template_expected or '—'}）"
     )
+    if report.status == "needs_review":
+        console.print(f"[bold yellow]{STATUS_NAMES['needs_review']}[/bold yellow]：以下内容文档中有但未能读取，相关规则不评分，"
+                      "此分数不参与排名")
+        for unread in report.tables.unreadable:
+            console.print(f"  [yellow]{escape(unread.message)}[/yellow]")
     card = report.score
     if card is not None:
         console.print(f"\n总分 [bold]{card.total:.1f}[/bold] / 100（评分细则 {card.rubric}）")
@@ -103,7 +108,7 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
         console.print("  [green]无[/green]")
     for finding in failed:
         style = _SEVERITY_STYLE.get(finding.severity, "")
-        word = _SEVERITY_WORD.get(finding.severity, finding.severity)
+        word = SEVERITY_NAMES.get(finding.severity, finding.severity)
         console.print(f"[{style}]{word}[/{style}] [bold]{finding.rule}[/bold] {escape(finding.message)}")
         for line in evidence_lines(finding.evidence):
             console.print(f"    [dim]{line}[/dim]")

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from nlp.ingest.extracted import Extracted, Paragraph
+from nlp.ingest.runon import split_run_on
 from nlp.normalize import normalize_text
 from nlp.report import BBox, Block, Report, Source
 
@@ -61,7 +62,7 @@ def extracted_to_report(extracted: Extracted, source: Source) -> Report:
     parts: list[str] = []
     blocks: list[Block] = []
     offset = 0
-    for text, first, original in _merge_continuations(extracted.paragraphs):
+    for text, first, original in _merge_continuations(split_run_on(extracted.paragraphs)):
         kind = "heading" if first.heading or (len(text) <= 40 and HEADING_MARK.match(text)) else "paragraph"
         blocks.append(Block(kind, offset, offset + len(text), first.page, first.bbox, original))
         parts.append(text)
