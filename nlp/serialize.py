@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import types
 import typing
-from functools import cache
 from typing import Any
+
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict  # pydantic needs this one, not typing's, before Python 3.12
 
 from nlp.report import Cell, Report, Tables
 
 CONTRACT_VERSION = "1"
+
+
+class _TablesFound(TypedDict):
+    found: tuple[str, ...]
+    pages: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+_REPORT_FIELDS = typing.get_type_hints(Report)
+# The stored layout: the Report's own fields, except that its Tables are kept as "cells" and "tables_found"
+# (the contract's "tables" is the value-only view, left unread). pydantic rebuilds the frozen dataclasses from
+# their annotations, cells keep int | float | str | None as written, and keys that no field names (the contract
+# version, a sentence's "text") are ignored.
+_STORED_FIELDS: dict[str, Any] = {f.name: _REPORT_FIELDS[f.name] for f in dataclasses.fields(Report)}
+del _STORED_FIELDS["tables"]
+_STORED_FIELDS |= {"cells": tuple[Cell, ...], "tables_found": _TablesFound}
+_Stored = TypedDict("_Stored", _STORED_FIELDS, total=False)  # type: ignore[misc]
+_STORED = TypeAdapter(_Stored)
 
 
 def _plain(obj: Any) -> Any:
@@ -23,34 +41,6 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _plain(v) for k, v in obj.items()}
     return obj
-
-
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _build(tp: Any, data: Any) -> Any:
-    """Rebuild a value of annotated type `tp` from its plain JSON form."""
-    if data is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(tp) if a is not type(None)]
-        for option in options:
-            if dataclasses.is_dataclass(option) or typing.get_origin(option) is tuple:
-                return _build(option, data)
-        return data
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in data)
-        return tuple(_build(a, v) for a, v in zip(args, data, strict=True))
-    if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
-        return tp(**{k: _build(hints[k], v) for k, v in data.items() if k in names})
-    return data
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -79,23 +69,15 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return out
 
 
+def _stored_to_report(stored: dict[str, Any]) -> Report:
+    fields = dict(stored)
+    tables = Tables(fields.pop("cells", ()), **fields.pop("tables_found", {}))
+    return Report(tables=tables, **fields)
+
+
 def report_from_dict(data: dict[str, Any]) -> Report:
     """Rebuild the Report that `report_to_dict` wrote."""
-    hints = _hints(Report)
-    found = data.get("tables_found", {})
-    tables = Tables(
-        cells=tuple(_build(Cell, c) for c in data.get("cells", [])),
-        found=tuple(found.get("found", [])),
-        pages=_build(_hints(Tables)["pages"], found.get("pages", [])),
-    )
-    fields: dict[str, Any] = {}
-    for name in ("source", "status", "errors", "text", "blocks", "furniture", "meta", "sections",
-                 "missing_sections", "findings", "score"):
-        if name in data:
-            fields[name] = _build(hints[name], data[name])
-    sentences = [{k: v for k, v in s.items() if k != "text"} for s in data.get("sentences", [])]
-    fields["sentences"] = _build(hints["sentences"], sentences)
-    return Report(tables=tables, **fields)
+    return _stored_to_report(_STORED.validate_python(data))
 
 
 def report_to_json(report: Report, *, indent: int | None = 2) -> str:
@@ -104,5 +86,5 @@ def report_to_json(report: Report, *, indent: int | None = 2) -> str:
 
 
 def report_from_json(text: str) -> Report:
-    """The Report written by `report_to_json`."""
-    return report_from_dict(json.loads(text))
+    """The Report written by `report_to_json` (pydantic parses and validates the JSON in one pass)."""
+    return _stored_to_report(_STORED.validate_json(text))

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from functools import cache
+from pathlib import Path
 
+import pytest
+
+from eval.scoring import Rubric, evaluate, load_rubric
 from nlp.pipeline import parse_file
 from nlp.report import (
     Block,
@@ -66,3 +72,37 @@ def test_parsed_fixture_round_trips() -> None:
     text = report_to_json(report)
     assert report_from_json(text) == report
     assert json.loads(text)["meta"]["template"] == "v2021"
+
+
+@cache
+def _rubric() -> Rubric:
+    return load_rubric()
+
+
+def _with_topics(report: Report) -> Report:
+    """Topics set by hand, so that every Sentence field takes a value (no model is loaded here)."""
+    topics = ("problem", "measure", "mechanism", "other")
+    sentences = tuple(dataclasses.replace(s, topic=topics[i % 4], confidence=round(0.5 + i % 5 / 10, 2), model="m1")
+                      for i, s in enumerate(report.sentences))
+    return dataclasses.replace(report, sentences=sentences)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in FIXTURES.iterdir() if p.suffix != ".json"), ids=lambda p: p.name)
+def test_every_scored_fixture_round_trips(path: Path) -> None:
+    report = evaluate(_with_topics(parse_file(path)), None, _rubric())
+    assert report.findings, "scoring gives at least one finding, even for a document that failed"
+    text = report_to_json(report)
+    back = report_from_json(text)
+    assert back == report
+    assert report_to_json(back) == text  # same types too: an int cell stays an int, a float bbox a float
+
+
+def test_blank_and_na_cells_stay_apart() -> None:
+    report = evaluate(parse_file(FIXTURES / "v2021-blanks-broken.html"), None, _rubric())
+    back = report_from_json(report_to_json(report))
+    values = [c.value for c in back.tables.cells]
+    assert values == [c.value for c in report.tables.cells]
+    assert None in values and "NA" in values
+    assert [type(v) for v in values] == [type(c.value) for c in report.tables.cells]
+    assert back.score == report.score and back.score is not None
+    assert [f.evidence for f in back.findings] == [f.evidence for f in report.findings]
