@@ -101,6 +101,22 @@ def evaluate_all(model_dir: str | Path | None = None, root: Path | None = None) 
     return out
 
 
+def scores_from_json(record: dict) -> list[Scores]:
+    """The systems of a metrics.json record as Scores: every system of a shipped model's evaluation, or the
+    new model's line of a retraining run."""
+    systems = record.get("systems") or ({record["new"]["name"]: record["new"]} if "new" in record else {})
+    return [Scores(name, {lab: (v["precision"], v["recall"], v["f1"], v["n"]) for lab, v in rec["per_label"].items()},
+                   rec["macro_f1"], rec["accuracy"], rec["confusion"]) for name, rec in systems.items()]
+
+
+def evaluate_on(model_dir: str | Path | None, test: Sequence[Example], name: str) -> list[Scores]:
+    """The topic model and the keyword rules on a given test split (e.g. a deployment's own)."""
+    texts, gold = [e.text for e in test], [e.label for e in test]
+    clf = load_classifier(model_dir)
+    return [score(f"transformer ({clf.version}) on {name}", gold, [p[0] for p in clf.classify(texts)]),
+            score(f"keyword rules on {name}", gold, keyword_rules(texts))]
+
+
 def scores_to_json(results: Sequence[Scores]) -> dict:
     """The metrics.json record of an evaluation."""
     from training.data import TEST_REPORTS, data_hash

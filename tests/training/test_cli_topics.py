@@ -38,3 +38,29 @@ def test_train_help_lists_the_steps() -> None:
     assert result.exit_code == 0
     for step in ("pretrain", "finetune", "evaluate"):
         assert step in result.output
+
+
+def test_evaluate_without_the_corpus_reports_the_recorded_metrics_and_a_given_split(monkeypatch, tmp_path) -> None:
+    from models.topics import DEFAULT_MODEL_DIR
+
+    monkeypatch.setenv("NIANBAO_CORPUS", str(tmp_path / "absent"))  # a fresh clone: no ../shared
+    split = tmp_path / "split.jsonl"
+    rows = [("部分栏目信息更新不及时。", "problem"), ("建立健全保密审查机制。", "mechanism"),
+            ("下一步将加强业务培训。", "measure"), ("全年主动公开政府信息一千余条。", "other")]
+    split.write_text("".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) + "\n" for t, lab in rows),
+                     encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", "evaluate", "--test-data", str(split)])
+    assert result.exit_code == 0, result.output
+    recorded = json.loads((DEFAULT_MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))["systems"]
+    assert str(tmp_path / "absent") in result.output and "metrics.json" in result.output
+    for name, rec in recorded.items():
+        assert f"== {name}: macro-F1 {rec['macro_f1']:.3f}  accuracy {rec['accuracy']:.3f}" in result.output
+    assert "on split.jsonl（4 句）: macro-F1" in result.output
+    assert "weak labelling functions" not in result.output
+
+
+def test_evaluate_with_nothing_to_report_exits_2(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("NIANBAO_CORPUS", str(tmp_path / "absent"))
+    result = CliRunner().invoke(app, ["train", "evaluate", "--model", str(tmp_path)])
+    assert result.exit_code == 2
+    assert str(tmp_path / "metrics.json") in result.output

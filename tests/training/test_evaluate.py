@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from training.data import corpus_dir
-from training.evaluate import format_scores, score, weak_agreement
+from training.evaluate import format_scores, score, scores_from_json, scores_to_json, weak_agreement
 
 
 def test_score_by_hand() -> None:
@@ -20,6 +20,18 @@ def test_score_by_hand() -> None:
     assert s.accuracy == pytest.approx(4 / 6)
     assert s.confusion[0] == [1, 1, 0, 0]
     assert "macro-F1 0.708" in format_scores(s)
+
+
+def test_recorded_metrics_read_back_as_scores() -> None:
+    gold = ["problem", "measure", "measure", "other"]
+    s = score("model (v1)", gold, ["problem", "measure", "other", "other"])
+    back = scores_from_json(scores_to_json([s]))
+    assert [b.name for b in back] == ["model (v1)"]
+    assert back[0].confusion == s.confusion and back[0].macro_f1 == round(s.macro_f1, 4)
+    assert back[0].per_label["measure"] == (1.0, 0.5, 0.6667, 2)
+    retrained = {"new": {"name": "v2", "macro_f1": 0.5, "accuracy": 0.75, "confusion": s.confusion,
+                         "per_label": {"other": {"precision": 0.5, "recall": 1.0, "f1": 0.6667, "n": 1}}}}
+    assert [(b.name, b.macro_f1) for b in scores_from_json(retrained)] == [("v2", 0.5)]
 
 
 @pytest.mark.skipif(not corpus_dir().is_dir(), reason="real corpus not present")
