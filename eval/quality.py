@@ -18,12 +18,14 @@ from nlp.sentences import sentence_spans
 from nlp.vocabulary import (
     ARABIC_ITEM,
     CONCRETE_OBJECTS,
+    CUE_PHRASES,
     ENUMERATION_IS,
     HEADING_NUMBER,
     IMPROVE_PART,
     PAREN_NUMBER,
     PLAN_PATTERN,
     PROBLEM_PART,
+    RECTIFY_WORDS,
     VAGUE_PHRASES,
     alternation,
 )
@@ -51,8 +53,10 @@ _CONTEXT_PROBLEM = re.compile(PROBLEM_PART)
 _CONTEXT_MEASURE = re.compile(IMPROVE_PART)
 _PARENS_LABEL = re.compile(f"^{PAREN_NUMBER}")
 _SECTION_LABEL = re.compile(f"^{HEADING_NUMBER}")
-_STOP_BIGRAMS = {"政府", "府信", "信息", "息公", "公开", "政务", "务公", "工作", "进一", "一步", "加强", "提升", "提高",
-                 "不断", "存在", "问题", "情况", "有待", "仍需", "需要", "还需", "开展", "推进", "进行", "完善", "我们"}
+# Bigrams any problem or measure may use say nothing about a shared topic: the words of the subject
+# itself and every two-character cue phrase.
+_STOP_BIGRAMS = {"政府", "府信", "信息", "息公", "公开", "政务", "务公", "工作", "进一", "一步", "不断", "情况", "需要",
+                 "进行", "我们"} | {p for kind in ("problem", "measure") for p in CUE_PHRASES[kind] if len(p) == 2}
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def answer_of(problem: Point, measures: Sequence[Point]) -> Point | None:
 def _rectification(year: int | None) -> re.Pattern[str]:
     last = rf"|{year - 1}\s*年(?:度)?" if year else ""
     return re.compile(
-        rf"(?:上一?年度?|去年{last})[^。；]{{0,20}}?(?:问题|不足|短板)[^。；]{{0,12}}?(?:整改|改进|落实|解决)"
+        rf"(?:上一?年度?|去年{last})[^。；]{{0,20}}?(?:{PROBLEM_PART})[^。；]{{0,12}}?(?:{RECTIFY_WORDS})"
         rf"|(?:上一?年度?|去年{last})[^。；]{{0,8}}?整改"
     )
 

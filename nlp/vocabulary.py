@@ -65,6 +65,8 @@ PLAN_PATTERN = rf"下一步|^(?:{ENUMERATION_IS})?(?:将|拟|计划)|[我本][�
 # Words of 五's sub-headings that say whether the sentences under them are problems or improvements.
 PROBLEM_PART = r"问题|不足|短板|表现在"
 IMPROVE_PART = r"改进|整改|措施|举措|下一步|计划|打算|以下工作"
+# Verbs that say a problem was dealt with (上年度问题…已整改).
+RECTIFY_WORDS = r"整改|改进|落实|解决"
 
 
 def _unique(*groups: Iterable[str]) -> tuple[str, ...]:
