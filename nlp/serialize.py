@@ -15,20 +15,19 @@ from nlp.report import Cell, Report, Tables
 CONTRACT_VERSION = "1"
 
 
-class _TablesFound(TypedDict):
-    found: tuple[str, ...]
-    pages: tuple[tuple[str, tuple[int, ...]], ...]
+def _fields_but(cls: type, left_out: str) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.name != left_out}
 
 
-_REPORT_FIELDS = typing.get_type_hints(Report)
 # The stored layout: the Report's own fields, except that its Tables are kept as "cells" and "tables_found"
-# (the contract's "tables" is the value-only view, left unread). pydantic rebuilds the frozen dataclasses from
-# their annotations, cells keep int | float | str | None as written, and keys that no field names (the contract
-# version, a sentence's "text") are ignored.
-_STORED_FIELDS: dict[str, Any] = {f.name: _REPORT_FIELDS[f.name] for f in dataclasses.fields(Report)}
-del _STORED_FIELDS["tables"]
-_STORED_FIELDS |= {"cells": tuple[Cell, ...], "tables_found": _TablesFound}
-_Stored = TypedDict("_Stored", _STORED_FIELDS, total=False)  # type: ignore[misc]
+# (every other Tables field); the contract's "tables" is the value-only view and is left unread. pydantic
+# rebuilds the frozen dataclasses from their annotations, cells keep int | float | str | None as written, and
+# keys that no field names (the contract version, a sentence's "text") are ignored.
+_TablesFound = TypedDict("_TablesFound", _fields_but(Tables, "cells"), total=False)  # type: ignore[misc]
+_Stored = TypedDict(  # type: ignore[misc]
+    "_Stored", _fields_but(Report, "tables") | {"cells": tuple[Cell, ...], "tables_found": _TablesFound},
+    total=False)
 _STORED = TypeAdapter(_Stored)
 
 
@@ -64,7 +63,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "blocks": _plain(report.blocks),
         "furniture": _plain(report.furniture),
         "cells": _plain(report.tables.cells),
-        "tables_found": {"found": list(report.tables.found), "pages": _plain(report.tables.pages)},
+        "tables_found": {name: _plain(getattr(report.tables, name)) for name in _TablesFound.__annotations__},
     }
     return out
 

@@ -23,6 +23,7 @@ from nlp.report import (
     Source,
     SubItem,
     Tables,
+    Unreadable,
 )
 from nlp.serialize import report_from_json, report_to_dict, report_to_json
 from tests.conftest import FIXTURES
@@ -55,6 +56,15 @@ def _hand_built() -> Report:
 def test_hand_built_report_round_trips() -> None:
     report = _hand_built()
     assert report_from_json(report_to_json(report)) == report
+
+
+def test_every_tables_field_round_trips() -> None:
+    unread = Unreadable("table3", "flattened", "表三的数字连成一串，无法分列", ("r1_new", "r2_carry_in"), 4)
+    tables = dataclasses.replace(_hand_built().tables, unreadable=(unread,))
+    report = dataclasses.replace(_hand_built(), status="needs_review", tables=tables)
+    back = report_from_json(report_to_json(report))
+    assert back.tables.unreadable == (unread,)
+    assert back == report
 
 
 def test_contract_shape() -> None:
