@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+import ray  # noqa: F401 -- a required dependency (pyproject): a broken install must fail here, not skip
 
 from service.batch.runner import run_batch
 from service.batch.settings import BatchSettings
 from tests.fixtures.synth import make_report, to_html, to_text
-
-pytest.importorskip("ray")
 
 
 def _corpus(folder: Path) -> None:
