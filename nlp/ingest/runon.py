@@ -18,7 +18,9 @@ _MIN_HEADINGS = 3
 _MIN_BODY = 10
 # How far into a heading the section's cue phrase may start ("政府信息公开行政复议…" puts it 6 characters in).
 _CUE_WITHIN = 12
-_HEADING_AT = re.compile(rf"(?:^|(?<=[。；！？\s\d）)”」]))([{NUMERALS[:6]}])、")
+# Anywhere but after another numeral ("十一、"): a run-on copy glues headings to whatever came before them
+# (the title, a table's last digits, a rule line); the cue and the in-order chain keep this safe.
+_HEADING_AT = re.compile(rf"(?<![{NUMERALS}])([{NUMERALS[:6]}])、")
 _SUBITEM_AT = re.compile(rf"(?<=[。；！？])[（(][{NUMERALS}]{{1,2}}[）)]")
 _TITLE_TAIL = re.compile(r"[^。，,；：:\d（(]{0,10}?(?:情况|事项)")
 _REPORT_TITLE = re.compile(r"^.{2,40}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?年度报告")

@@ -34,7 +34,7 @@ def _glued(text: str, table: str) -> list[str]:
     digits = r"\d{2,}(?:\.\d+)?" if table == "table2" else r"\d{5,}"
     hits = []
     for label in _row_labels(table):
-        hits += [m.group(0) for m in re.finditer(rf"{re.escape(label)}{digits}(?![\d{_COUNTED}])", text)]
+        hits += [m.group(0) for m in re.finditer(rf"{re.escape(label)}{digits}(?![\d.{_COUNTED}])", text)]
     return hits
 
 
