@@ -13,10 +13,20 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models.topics import LABELS
-from service.web.models import Annotation, AnnotationItem, Assignment, ReportRow, Suggestion, User, utcnow
+from service.web.models import (
+    Annotation,
+    AnnotationItem,
+    Assignment,
+    ReportRow,
+    ReportSplit,
+    Suggestion,
+    User,
+    utcnow,
+)
 from service.web.pipeline import SECTION_LABELS, TOPIC_LABELS, Analyzer
 from training.active import diverse_order, uncertainty
 from training.agreement import agreement
+from training.data import DEPLOYMENT_TEST_SHARE, deployment_split
 from training.retrain import Answer, is_frozen, text_key
 
 STATUSES = ("draft", "submitted", "skipped")
@@ -26,10 +36,12 @@ CONTEXT_CHARS = 240
 
 @dataclass(frozen=True)
 class Frozen:
-    """What marks a sentence as part of the frozen test split."""
+    """What marks a sentence as part of the frozen test split: the shipped (or configured) test sentences and
+    reports are never offered; answers from `test_share` of the deployment's own reports only ever test."""
 
     test_keys: frozenset[str] = frozenset()
     report_hashes: frozenset[str] = frozenset()
+    test_share: float = DEPLOYMENT_TEST_SHARE
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,7 @@ def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fracti
             ), s))
         if not items:
             continue
+        _record_split(db, sha256, frozen.test_share)
         db.add_all([it for it, _ in items])
         db.flush()
         predicted = analyzer.classify_texts([it.text for it, _ in items])
@@ -111,6 +124,12 @@ def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fracti
             _assign_pairs(db, [it for it, _ in items if not it.frozen], agreement_fraction, seed=report_id)
     db.commit()
     return created
+
+
+def _record_split(db: Session, sha256: str, share: float) -> None:
+    """Fix a report's side of the deployment's test split when it is first offered for review; never changed."""
+    if db.get(ReportSplit, sha256) is None:
+        db.add(ReportSplit(sha256=sha256, split=deployment_split(sha256, share)))
 
 
 def _reviewers(db: Session) -> list[int]:
@@ -346,16 +365,34 @@ def resolve(db: Session) -> Resolved:
     return out
 
 
-def training_answers(db: Session) -> list[Answer]:
-    """The resolved submitted answers as training examples (frozen items never)."""
+def _answers_by_split(db: Session) -> dict[str, list[Answer]]:
+    """The resolved submitted answers (frozen items never), by the side of the deployment's split their report
+    is on."""
+    out: dict[str, list[Answer]] = {"train": [], "test": []}
     resolved = resolve(db)
     if not resolved.labels:
-        return []
-    rows = db.execute(select(AnnotationItem.id, AnnotationItem.text, AnnotationItem.frozen, ReportRow.sha256)
+        return out
+    rows = db.execute(select(AnnotationItem.id, AnnotationItem.text, AnnotationItem.frozen, ReportRow.sha256,
+                             ReportSplit.split)
                       .join(ReportRow, ReportRow.id == AnnotationItem.report_id)
+                      .outerjoin(ReportSplit, ReportSplit.sha256 == ReportRow.sha256)
                       .where(AnnotationItem.id.in_(list(resolved.labels)))).all()
-    return [Answer(text, resolved.labels[item_id], sha, str(item_id)) for item_id, text, frozen, sha in rows
-            if not frozen]
+    for item_id, text, frozen, sha, split in rows:
+        if not frozen:
+            # Only a recorded test report tests; reports reviewed before splits existed were marked train.
+            out["test" if split == "test" else "train"].append(Answer(text, resolved.labels[item_id], sha, str(item_id)))
+    return out
+
+
+def training_answers(db: Session) -> list[Answer]:
+    """The resolved submitted answers as training examples (frozen items and the deployment's test reports
+    never)."""
+    return _answers_by_split(db)["train"]
+
+
+def heldout_answers(db: Session) -> list[Answer]:
+    """The resolved submitted answers of the deployment's test reports: its own frozen test split."""
+    return _answers_by_split(db)["test"]
 
 
 def agreement_report(db: Session) -> dict[str, Any]:

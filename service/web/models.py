@@ -1,4 +1,4 @@
-"""The database tables: users, API tokens, jobs, scored reports, findings, annotations and retraining runs."""
+"""The database tables: users, tokens, jobs, reports, findings, annotations, report splits, retraining runs."""
 
 from __future__ import annotations
 
@@ -165,6 +165,16 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("annotation_items.id", ondelete="CASCADE"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportSplit(Base):
+    """The side of the deployment's frozen test split a report's answers fall on, fixed when it is first
+    annotated; keyed by content so a re-upload or another server's copy falls on the same side."""
+
+    __tablename__ = "report_splits"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    split: Mapped[str] = mapped_column(String(8), index=True)  # train | test
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

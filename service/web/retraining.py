@@ -11,20 +11,66 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.web.annotation import Frozen, refresh_suggestions, training_answers
+from service.web.annotation import Frozen, heldout_answers, refresh_suggestions, training_answers
 from service.web.models import RetrainRun, utcnow
 from service.web.pipeline import Analyzer
 from service.web.settings import Settings
+from training.data import DEPLOYMENT_TEST_SHARE, Example
+from training.retrain import RetrainConfig
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "running")
 
 
 class Busy(RuntimeError):
-    """A retraining run is already queued or running."""
+    """No retraining run can start now (one is queued or running); the message says why."""
+
+
+class NotReady(Busy):
+    """Too few test annotations to judge a new model."""
+
+
+class RetrainPolicy(BaseSettings):
+    """How the service judges a retrained model (NIANBAO_RETRAIN_* variables): the share of its own reports held
+    out as its test split, how many of their answers it needs first, and how much F1 one label may lose."""
+
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_RETRAIN_", extra="ignore")
+
+    test_share: float = Field(DEPLOYMENT_TEST_SHARE, ge=0.0, le=1.0)
+    min_test: int = Field(50, ge=0)
+    max_label_drop: float = Field(RetrainConfig.max_label_drop, ge=0.0)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether the frozen test split is big enough to judge a new model."""
+
+    n_own: int  # resolved answers of the deployment's own test reports
+    n_configured: int  # shipped gold (or configured) test sentences
+    minimum: int
+
+    @property
+    def needed(self) -> int:
+        """How many more test answers the deployment needs (at least one test sentence in all)."""
+        return max(self.minimum - self.n_own, 0 if self.n_own + self.n_configured else 1)
+
+    @property
+    def message(self) -> str:
+        """What the page and the API say while retraining must wait; empty when ready."""
+        if not self.needed:
+            return ""
+        return (f"还需要 {self.needed} 条测试集标注才能评估新模型（已有 {self.n_own} 条，"
+                f"至少需要 {max(self.minimum, 1)} 条；部分报告的标注留作测试集，继续标注即可）")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"n_own": self.n_own, "n_configured": self.n_configured, "minimum": self.minimum,
+                "needed": self.needed, "message": self.message}
 
 
 @dataclass
@@ -40,15 +86,22 @@ class Outcome:
     message: str
 
 
+def own_test_examples(db: Session) -> list[Example]:
+    """The deployment's own frozen test split: the resolved answers of its test reports."""
+    return [Example(a.text, a.label, source="deployment") for a in heldout_answers(db)]
+
+
 class Retrainer:
     """Starts retraining runs one at a time and switches the served model when one is promoted."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session], analyzer: Analyzer) -> None:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session], analyzer: Analyzer,
+                 policy: RetrainPolicy | None = None) -> None:
         self.settings = settings
         self.sessions = sessions
         self.analyzer = analyzer
+        self.policy = policy or RetrainPolicy()
         self._frozen: Frozen | None = None
-        self._test: list[Any] | None = None
+        self._configured: list[Example] | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -58,23 +111,34 @@ class Retrainer:
 
         return VersionStore(self.settings.versions_dir)
 
-    def test_examples(self) -> list[Any]:
-        """The frozen test split, read once."""
-        if self._test is None:
+    def configured_test(self) -> list[Example]:
+        """The shipped gold test sentences (when the corpus is present) or the configured file, read once."""
+        if self._configured is None:
             from training.retrain import frozen_test_set
 
             spec = self.settings.retrain_test_data
-            self._test = frozen_test_set(None if spec == "gold" else spec)
-        return self._test
+            self._configured = frozen_test_set(None if spec == "gold" else spec)
+        return self._configured
+
+    def test_examples(self, db: Session) -> list[Example]:
+        """The frozen test split: the configured test sentences plus the deployment's own test answers."""
+        return self.configured_test() + own_test_examples(db)
 
     def frozen(self) -> Frozen:
-        """What keeps the frozen test split out of the review queue (and so out of training)."""
+        """What keeps the frozen test split out of the review queue and out of training."""
         if self._frozen is None:
             from training.retrain import frozen_report_hashes, text_key
 
-            self._frozen = Frozen(frozenset(text_key(e.text) for e in self.test_examples()),
-                                  frozen_report_hashes())
+            self._frozen = Frozen(frozenset(text_key(e.text) for e in self.configured_test()),
+                                  frozen_report_hashes(), self.policy.test_share)
         return self._frozen
+
+    def readiness(self, db: Session | None = None) -> Readiness:
+        """How far the deployment's test split is from the minimum a new model can be judged on."""
+        if db is None:
+            with self.sessions() as own:
+                return self.readiness(own)
+        return Readiness(len(heldout_answers(db)), len(self.configured_test()), self.policy.min_test)
 
     def base_examples(self) -> list[Any]:
         """The existing training data the answers are added to."""
@@ -97,10 +161,14 @@ class Retrainer:
             db.commit()
 
     def enqueue(self, user_id: int | None) -> int:
-        """Create a queued run; refuses while another is queued or running."""
+        """Create a queued run; refuses while another is queued or running, or while the test split is too
+        small to judge the new model."""
         with self._lock, self.sessions() as db:
             if db.scalar(select(RetrainRun.id).where(RetrainRun.status.in_(ACTIVE))) is not None:
                 raise Busy("已有训练任务在进行")
+            readiness = self.readiness(db)
+            if readiness.needed:
+                raise NotReady(readiness.message)
             run = RetrainRun(status="queued", requested_by=user_id, n_answers=0, message="排队中")
             db.add(run)
             db.commit()
@@ -126,7 +194,7 @@ class Retrainer:
 
     def run(self, run_id: int) -> Outcome:
         """Retrain now, in this thread: answers + base data, frozen-split evaluation, promote or keep."""
-        from training.retrain import RetrainConfig, retrain
+        from training.retrain import retrain
 
         self._note(run_id, status="running", started=utcnow(), message="准备数据")
         try:
@@ -139,15 +207,17 @@ class Retrainer:
                 current = store.seed(self.analyzer.model_path, self.analyzer.model_version)
             with self.sessions() as db:
                 answers = training_answers(db)
+                test = self.test_examples(db)
             if not answers:
                 raise RuntimeError("还没有已提交的标注")
             self._note(run_id, base_version=current.name, n_answers=len(answers), message="训练中")
             name = f"topic-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
             out_dir = store.new_dir(name)
             config = RetrainConfig(epochs=self.settings.retrain_epochs, batch_size=self.settings.retrain_batch_size,
-                                   hint_threshold=self.settings.retrain_hint_threshold)
+                                   hint_threshold=self.settings.retrain_hint_threshold,
+                                   max_label_drop=self.policy.max_label_drop)
             frozen = self.frozen()
-            result = retrain(current.path, answers, out_dir, name, test=self.test_examples(),
+            result = retrain(current.path, answers, out_dir, name, test=test,
                              base=self.base_examples(), config=config, report_hashes=frozen.report_hashes,
                              progress=lambda msg: self._note(run_id, message=msg))
             decision = "promoted" if result.promote else "kept"
@@ -159,7 +229,7 @@ class Retrainer:
                        old_macro_f1=round(result.old.macro_f1, 4), new_macro_f1=round(result.new.macro_f1, 4),
                        metrics=json.dumps(metrics, ensure_ascii=False),
                        hints=json.dumps(result.hints, ensure_ascii=False),
-                       message="已启用新版本" if result.promote else "新版本未优于当前版本，保留当前版本")
+                       message=("已启用新版本：" if result.promote else "保留当前版本：") + result.reason)
             if result.promote:
                 with self.sessions() as db:
                     refresh_suggestions(db, self.analyzer)

@@ -50,16 +50,20 @@ def retrain_settings(tmp: Path, **extra: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def review_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, str]]:
-    """A site with the shipped model, two extra reviewers and one sample report stored."""
+    """A site with the shipped model, two extra reviewers and one sample report stored; the configured test
+    file is its whole test split (no report of its own held out, no minimum of its own answers)."""
     settings, frozen = retrain_settings(tmp_path_factory.mktemp("review"))
-    for site in open_site(settings):
-        svc = site.svc
-        svc.analyzer.loaded.wait(120)
-        for name in ("rev2", "rev3"):
-            ensure_user(svc, name, PASSWORD, "reviewer")
-            site.tokens[name] = issue_token(svc, name, "tests")
-        load_files(svc, [SAMPLE])
-        yield site, frozen
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "0")
+        env.setenv("NIANBAO_RETRAIN_MIN_TEST", "0")
+        for site in open_site(settings):
+            svc = site.svc
+            svc.analyzer.loaded.wait(120)
+            for name in ("rev2", "rev3"):
+                ensure_user(svc, name, PASSWORD, "reviewer")
+                site.tokens[name] = issue_token(svc, name, "tests")
+            load_files(svc, [SAMPLE])
+            yield site, frozen
 
 
 def _queue(site: Site, role: str, **params: Any) -> list[dict[str, Any]]:
@@ -185,7 +189,9 @@ def test_retrain_job_evaluates_on_the_frozen_split_keeps_versions_and_rolls_back
     assert run["status"] == "done", run
     metrics = run["metrics"]
     assert metrics["split"]["n_test"] == len(TEST_SENTENCES) + 1
-    assert run["decision"] == ("promoted" if run["new_macro_f1"] >= run["old_macro_f1"] else "kept")
+    better = run["new_macro_f1"] > run["old_macro_f1"] and not any(r["blocking"] for r in metrics["regressions"])
+    assert run["decision"] == ("promoted" if better else "kept")
+    assert metrics["split"]["sources"] == {"test": len(TEST_SENTENCES) + 1} and metrics["reason"] in run["message"]
     assert {x["label"] for x in metrics["regressions"]} == {"problem", "measure", "mechanism", "other"}
     assert metrics["n_answers"] >= 12 and len(metrics["data_sha256"]) == 64
     models = site.client.get("/api/models", headers=site.auth("viewer")).json()

@@ -1,0 +1,107 @@
+"""A deployment's own frozen test split: reports held out by hash, answers that only test, readiness to retrain."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy import create_engine, delete, select
+
+from service.web import annotation
+from service.web.annotation import Frozen
+from service.web.bootstrap import load_files
+from service.web.db import alembic_config
+from service.web.models import AnnotationItem, ReportRow, ReportSplit
+from tests.service.web_fixtures import SAMPLES, Site, open_site, settings_for
+
+SAMPLE = SAMPLES / "chenghu-city-2020.html"
+NEEDED = "还需要 3 条测试集标注才能评估新模型"
+
+
+@pytest.fixture(scope="module")
+def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A fresh clone's site (no corpus, so no shipped gold) holding out every report, needing three answers."""
+    tmp = tmp_path_factory.mktemp("split")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NIANBAO_CORPUS", str(tmp / "no-corpus"))
+        env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "1")
+        env.setenv("NIANBAO_RETRAIN_MIN_TEST", "3")
+        for site in open_site(settings_for(tmp / "data")):
+            load_files(site.svc, [SAMPLE])
+            yield site
+
+
+def _sample_sha() -> str:
+    return hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+
+
+def test_retraining_waits_until_the_test_split_has_enough_answers(fresh_site: Site) -> None:
+    site = fresh_site
+    refused = site.client.post("/api/retrain", headers=site.auth("admin"))
+    assert refused.status_code == 409 and refused.json()["detail"].startswith(NEEDED)
+    page = site.client.get("/models", headers=site.auth("admin"))
+    assert page.status_code == 200 and NEEDED in page.text
+    assert 'id="retrain-start" disabled' in page.text
+    items = site.client.get("/api/review/queue", params={"limit": 3}, headers=site.auth("reviewer")).json()["items"]
+    assert len(items) == 3, "held-out reports are still offered for review"
+    with site.svc.sessions() as db:
+        assert db.get(ReportSplit, _sample_sha()).split == "test"
+    for it, label in zip(items, ("problem", "measure", "other"), strict=True):
+        r = site.client.post(f"/api/review/items/{it['id']}/answer", json={"label": label, "status": "submitted"},
+                             headers=site.auth("reviewer"))
+        assert r.status_code == 201, r.text
+    with site.svc.sessions() as db:
+        held_out = annotation.heldout_answers(db)
+        assert sorted(a.label for a in held_out) == ["measure", "other", "problem"]
+        assert annotation.training_answers(db) == [], "a test report's answers never train"
+        readiness = site.svc.retrainer.readiness(db)
+        assert (readiness.n_own, readiness.n_configured, readiness.needed) == (3, 0, 0)
+    page = site.client.get("/models", headers=site.auth("admin"))
+    assert 'id="retrain-start">' in page.text and NEEDED not in page.text
+
+
+def test_evaluate_reads_the_deployment_split_from_the_database(fresh_site: Site) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from service.cli_topics import train_app
+
+    app = typer.Typer()
+    app.add_typer(train_app, name="train")
+    result = CliRunner().invoke(app, ["train", "evaluate", "--from-db", fresh_site.settings.url])
+    assert result.exit_code == 0, result.output
+    assert "on 本部署测试集（3 句）: macro-F1" in result.output
+
+
+def test_a_report_keeps_its_side_when_the_share_changes(fresh_site: Site) -> None:
+    svc = fresh_site.svc
+    with svc.sessions() as db:
+        report_id = db.scalar(select(ReportRow.id).where(ReportRow.sha256 == _sample_sha()))
+        db.execute(delete(AnnotationItem).where(AnnotationItem.report_id == report_id))
+        db.commit()
+        assert annotation.sync_items(db, svc.analyzer, Frozen(test_share=0.0)) > 0
+        assert db.get(ReportSplit, _sample_sha()).split == "test"
+
+
+def test_migration_keeps_reports_already_under_review_on_the_training_side(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        for n, sha in enumerate(("a" * 64, "b" * 64), 1):
+            conn.execute(sa.text("INSERT INTO reports (id, sha256, filename, format, status, province, city, errors, "
+                                 "warnings, body, created) VALUES (:id, :sha, 'r', 'html', 'ok', '', '', 0, 0, '{}', "
+                                 "CURRENT_TIMESTAMP)"), {"id": n, "sha": sha})
+        conn.execute(sa.text("INSERT INTO annotation_items (report_id, start, \"end\", text, before, after, text_key, "
+                             "frozen, created) VALUES (1, 0, 4, '句子。', '', '', 'k', 0, CURRENT_TIMESTAMP)"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        rows = conn.execute(sa.text("SELECT sha256, split FROM report_splits")).all()
+    engine.dispose()
+    assert rows == [("a" * 64, "train")], "only the report with review items, and never as test"
