@@ -141,3 +141,22 @@ def test_relations() -> None:
     assert relation("office", office) == "same"
     assert relation("jurisdiction", office) == "wider"
     assert relation("government", Meta()) == "unknown"
+
+
+def test_figures_are_read_by_the_token_matcher_with_spaces_and_case_units() -> None:
+    report = v2021_report(bodies=_s1(replace=("申请24件，办结24件", "申请 24 件，办结24件"))
+                          | {"s4_review_litigation": ["本年度行政复议4起，无行政诉讼。"]})
+    stated = {(s.measure.key, s.value, report.text[s.start : s.end]) for s in find_statements(report)}
+    assert ("received", 24, "收到政府信息公开申请 24 件") in stated
+    assert ("review", 4, "行政复议4起") in stated
+    assert all(f.passed is True for f in check_narrative(report) if f.rule in ("T3-N1", "T4-N1"))
+
+
+def test_a_figure_in_other_units_or_past_another_number_is_not_a_statement() -> None:
+    # 件次 is not 件, and a gap that holds another number does not reach the figure.
+    report = v2021_report(bodies=_s1(replace=("申请24件", "申请24件次")) | {
+        "s3_applications": ["收到申请人2021年提交的材料5件。"],
+    })
+    keys = [(s.measure.key, s.value) for s in find_statements(report)]
+    assert ("received", 24) not in keys and ("received", 5) not in keys
+    assert ("handled", 24) in keys

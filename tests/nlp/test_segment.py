@@ -71,3 +71,24 @@ def test_cue_matches_find_each_kind() -> None:
     assert ("不够", "problem") in kinds
     assert ("下一步", "measure") in kinds
     assert ("机制", "mechanism") in kinds
+
+
+def test_doc_keeps_whitespace_so_offsets_stay_true() -> None:
+    text = "受理申请 21 件，\n行政诉讼3起。"
+    doc = to_doc(text)
+    assert doc.text == text
+    got = number_units(text)
+    assert [(n, u) for _, _, n, u, _ in got] == [(21.0, "件"), (3.0, "起")]
+    assert [text[a:b] for a, b, _, _, _ in got] == ["21 件", "3起"]
+
+
+def test_a_unit_glued_to_the_next_word_is_still_read() -> None:
+    # jieba may join a unit with the word after it; the number's unit is cut out as its own token.
+    text = "行政复议4件行政诉讼2件"
+    assert [(n, u) for _, _, n, u, _ in number_units(text)] == [(4.0, "件"), (2.0, "件")]
+
+
+def test_cue_matches_use_the_merged_vocabulary() -> None:
+    text = "考核机制不完善，公开比例偏低。"
+    kinds = {(text[a:b], kind) for a, b, _, kind in cue_matches(text)}
+    assert {("不完善", "problem"), ("偏低", "problem"), ("考核", "mechanism")} <= kinds
