@@ -10,6 +10,10 @@ CellValue = int | float | str | None  # a number, None for blank, or NA for "/",
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 
 Severity = Literal["error", "warning", "info"]
+# How a table reader put a value under its column: the header's spans on the document's own grid (HTML,
+# DOCX), the x position against the header's column extents (PDF), the one alignment under which the row's
+# arithmetic holds, or the template's column order (copied text without geometry).
+Placement = Literal["header_span", "geometry", "arithmetic_choice", "template_order"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Cell:
     unit: str | None = None
     page: int | None = None
     bbox: BBox | None = None
+    placement: Placement | None = None  # None in reports stored before placements were recorded
+    confidence: float | None = None  # 0–1: how sure the reader is of the column (not of the value)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import XMLSyntaxError
 
@@ -16,17 +17,31 @@ from nlp.ingest.rows import is_table_row
 from nlp.report import ReportError
 
 
-def _table_rows(table: Table, number: int) -> tuple[list[list[str]], list[ReportError]]:
+def _grid_row(cells: list[_Cell], index: int, origins: dict[Any, tuple[int, int]]) -> GridRow:
+    """One row's slots, each naming its source cell: python-docx repeats a merged cell's object in every
+    slot it covers, so a value spanning two grid columns counts once."""
+    elements = [cell._tc for cell in cells]
+    slots = []
+    for cell in cells:
+        first = next(i for i, tc in enumerate(elements) if tc is cell._tc)
+        width = sum(1 for tc in elements if tc is cell._tc)
+        origin = origins.setdefault(cell._tc, (index, first))
+        slots.append(GridCell(cell.text.strip(), origin=origin, span=(first, first + width)))
+    return tuple(slots)
+
+
+def _table_rows(table: Table, number: int) -> tuple[list[GridRow], list[ReportError]]:
     """Rows of cell texts, and a warning for each row that cannot be laid out on the table's grid.
 
     python-docx repeats a merged cell in every grid slot it covers; a vertical-merge continuation with no
     cell above it (a broken merge) makes `row.cells` raise ValueError (IndexError before python-docx 1.2).
     """
-    out: list[list[str]] = []
+    out: list[GridRow] = []
     warnings: list[ReportError] = []
+    origins: dict[Any, tuple[int, int]] = {}  # source cell element -> its first (row, column)
     for index, row in enumerate(table.rows, start=1):
         try:
-            out.append([cell.text.strip() for cell in row.cells])
+            out.append(_grid_row(row.cells, index - 1, origins))
         except (IndexError, ValueError) as exc:
             warnings.append(
                 ReportError(
@@ -60,13 +75,12 @@ def read_docx(data: bytes) -> Extracted:
                 paragraphs.append(Paragraph(text, heading=style.startswith(("Heading", "Title", "标题"))))
         elif isinstance(item, Table):
             tables += 1
-            values_list, warnings = _table_rows(item, tables)
+            grid_rows, warnings = _table_rows(item, tables)
             errors += warnings
-            for values in values_list:
-                row = tuple(GridCell(v) for v in values)
+            for row in grid_rows:
                 if is_table_row(row):
                     rows.append(row)
-                elif any(values):
-                    paragraphs.append(Paragraph(next(v for v in values if v)))
+                elif any(c.text for c in row):
+                    paragraphs.append(Paragraph(next(c.text for c in row if c.text)))
     title = document.core_properties.title or None
     return Extracted("docx", 0, tuple(paragraphs), tuple(rows), errors=tuple(errors), title=title)

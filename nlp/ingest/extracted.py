@@ -25,6 +25,13 @@ class GridCell:
     text: str
     page: int | None = None
     bbox: BBox | None = None
+    # The merged source cell a slot was copied from, as its (row, column) in the table's grid: the slots of a
+    # colspan=2 cell share one origin, so the cell counts once. None where the reader has no grid (PDF, text).
+    origin: tuple[int, int] | None = None
+    # The horizontal extent of the source cell, [start, end): grid columns for HTML and DOCX, points for PDF.
+    # Header and data cells of one table share the unit, so a data cell belongs to the header column it
+    # overlaps. None where the reader knows no extent (copied text).
+    span: tuple[float, float] | None = None
 
 
 GridRow = tuple[GridCell, ...]

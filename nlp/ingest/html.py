@@ -25,24 +25,28 @@ def _span(tag: Tag, name: str) -> int:
         return 1
 
 
-def table_to_grid(table: Tag) -> list[list[str]]:
-    """The table as a rectangular grid of strings, a merged cell's text copied into every slot it covers."""
-    grid: dict[tuple[int, int], str] = {}
+def table_to_grid(table: Tag) -> list[list[GridCell]]:
+    """The table as a rectangular grid, a merged cell's text copied into every slot it covers; each slot
+    names its source cell (`origin`) and that cell's column extent (`span`), so a spanned value counts once."""
+    grid: dict[tuple[int, int], GridCell] = {}
     for r, tr in enumerate(table.find_all("tr")):
         c = 0
         for cell in tr.find_all(["td", "th"], recursive=False):
             while (r, c) in grid:
                 c += 1
             text = _cell_text(cell)
+            colspan = _span(cell, "colspan")
+            source = GridCell(text, origin=(r, c), span=(c, c + colspan))
             for dr in range(_span(cell, "rowspan")):
-                for dc in range(_span(cell, "colspan")):
-                    grid[(r + dr, c + dc)] = text
-            c += _span(cell, "colspan")
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = source
+            c += colspan
     if not grid:
         return []
     height = max(r for r, _ in grid) + 1
     width = max(c for _, c in grid) + 1
-    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
+    # A slot no cell covers (a short row) is a blank of its own.
+    return [[grid.get((r, c), GridCell("", origin=(r, c), span=(c, c + 1))) for c in range(width)] for r in range(height)]
 
 
 def _has_block_child(tag: Tag) -> bool:
@@ -70,12 +74,11 @@ def read_html(text: str) -> Extracted:
             if not isinstance(child, Tag) or child.name in ("head", "title"):
                 continue
             if child.name == "table" and child.find("table") is None:
-                for values in table_to_grid(child):
-                    row = tuple(GridCell(v) for v in values)
+                for row in map(tuple, table_to_grid(child)):
                     if is_table_row(row):
                         rows.append(row)
-                    elif any(values):
-                        paragraphs.append(Paragraph(next(v for v in values if v)))
+                    elif any(c.text for c in row):
+                        paragraphs.append(Paragraph(next(c.text for c in row if c.text)))
             elif child.name in _BLOCKS and not _has_block_child(child):
                 content = _cell_text(child)
                 if content:

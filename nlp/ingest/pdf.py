@@ -14,6 +14,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
+from nlp.ingest.pdf_words import word_rows
 from nlp.ingest.rows import is_table_row
 from nlp.normalize import cid_share, is_page_furniture
 from nlp.report import BBox, Furniture, ReportError
@@ -67,7 +68,7 @@ def _cell_rows(table: Any, page_no: int) -> list[GridRow]:
         cells = []
         for bbox, value in zip(row.cells, values, strict=True):
             box: BBox | None = tuple(round(v, 1) for v in bbox) if bbox else None  # type: ignore[assignment]
-            cells.append(GridCell(value or "", page_no, box))
+            cells.append(GridCell(value or "", page_no, box, span=(box[0], box[2]) if box else None))
         rows.append(tuple(cells))
     return rows
 
@@ -199,14 +200,20 @@ def _read_pages(pdf: Any, settings: PdfSettings) -> Extracted:
     for index, page in enumerate(pages):
         page_no = index + 1
         table_areas: list[BBox] = []
+        page_rows: list[GridRow] = []
         for table in page.find_tables():
             for row in _cell_rows(table, page_no):
                 if is_table_row(row):
-                    rows.append(row)
+                    page_rows.append(row)
                     area = _row_area(row)
                     if area:
                         table_areas.append(area)
-        lines = _page_lines(page, page_no, table_areas)
+        # Tables drawn without ruling lines: pdfplumber's line strategy cannot see them, their words can.
+        borderless, borderless_areas = word_rows(page, page_no, table_areas)
+        if borderless:
+            page_rows = sorted(page_rows + borderless, key=lambda r: (_row_area(r) or (0, 0, 0, 0))[1])
+        rows.extend(page_rows)
+        lines = _page_lines(page, page_no, table_areas + borderless_areas)
         body: list[_Line] = []
         for line in lines:
             all_text.append(line.text)

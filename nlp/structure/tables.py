@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
+from itertools import pairwise
 
 from nlp.ingest.extracted import GridCell, GridRow
 from nlp.normalize import parse_cell, squash
@@ -17,9 +19,12 @@ from nlp.schema import (
     TABLE3_GROUPS,
     TABLE3_ROWS,
     TABLE4_CELL_IDS,
+    TABLE4_CELLS,
     TABLE4_GROUP_IDS,
+    TABLE4_GROUPS,
     Table3Row,
 )
+from nlp.structure.header import Alignment, HeaderModel, Placed, ordered_alignments
 
 _NUM_PREFIX = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[）)]|([一二三四五六七八九十]+)[、.．]|(\d{1,2})[.．、]?(?!\d))")
 _PAREN_NOTE = re.compile(r"[（(][^（()）]*[）)]$")
@@ -71,17 +76,56 @@ def _split_label(row: GridRow) -> tuple[list[str], list[GridCell]]:
     return labels, list(row[last + 1 :])
 
 
-def _fit(values: list[GridCell], width: int) -> list[GridCell] | None:
-    """Exactly `width` value cells, dropping empty padding at either end; None when they cannot fit."""
-    if len(values) == width:
-        return values
-    if len(values) > width:
-        extra = len(values) - width
-        if not any(c.text.strip() for c in values[width:]):
-            return values[:width]
-        if not any(c.text.strip() for c in values[:extra]):
-            return values[extra:]
-    return None
+def _number(placed: Placed | None) -> float:
+    """A cell's value for checking an identity: blank, NA and text count as 0."""
+    if placed is None:
+        return 0.0
+    try:
+        value, _ = parse_cell(placed.cell.text)
+    except ValueError:
+        return 0.0
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _sums_hold(alignment: Alignment, parts: tuple[str, ...], total: str) -> bool:
+    return abs(sum(_number(alignment.get(c)) for c in parts) - _number(alignment.get(total))) < 1e-6
+
+
+def _t3_holds(alignment: Alignment) -> bool:
+    """T3-R2: the row's 总计 is the sum of its applicant columns."""
+    return _sums_hold(alignment, TABLE3_COLUMN_IDS[:-1], "total")
+
+
+def _t4_holds(alignment: Alignment) -> bool:
+    """T4-R1..R3: each group's 总计 is the sum of its four results."""
+    return all(
+        _sums_hold(alignment, tuple(f"{g}/{c}" for c in TABLE4_CELL_IDS[:-1]), f"{g}/total") for g in TABLE4_GROUP_IDS
+    )
+
+
+def _texts(alignment: Alignment) -> dict[str, str]:
+    return {column: placed.cell.text.strip() for column, placed in alignment.items()}
+
+
+_COLUMN_NAMES = dict(TABLE3_COLUMNS) | {
+    f"{g}/{c}": f"{gl}{cl}" for g, gl in TABLE4_GROUPS for c, cl in TABLE4_CELLS
+}
+
+
+def _evidence(alignment: Alignment) -> str:
+    return "，".join(f"{_COLUMN_NAMES.get(c, c)}={p.cell.text.strip() or '空'}" for c, p in alignment.items())
+
+
+def _distinct(options: list[Alignment]) -> list[Alignment]:
+    """Alignments that put the same texts under the same columns are one reading."""
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    out = []
+    for option in options:
+        key = tuple(sorted(_texts(option).items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(option)
+    return out
 
 
 @dataclass
@@ -105,8 +149,15 @@ class _Reader:
     t3_single_other: bool = False
     t3_columns: tuple[str, ...] = TABLE3_COLUMN_IDS  # data columns in the order the report prints them
     t3_header_cells: dict[str, int] = field(default_factory=dict)
+    t3_spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # header column extents
+    # table 四
+    t4_group_spans: dict[str, tuple[float, float]] = field(default_factory=dict)
+    t4_cell_spans: list[tuple[str, tuple[float, float]]] = field(default_factory=list)
 
-    def add(self, table: str, block: str | None, row: str, column: str, cell: GridCell, unit: str | None = None) -> None:
+    def add(
+        self, table: str, block: str | None, row: str, column: str, cell: GridCell, unit: str | None = None,
+        placement: str = "template_order", confidence: float = 0.9,
+    ) -> None:
         key = (table, block, row, column)
         if key in self.cells:
             return
@@ -117,11 +168,70 @@ class _Reader:
             self.errors.append(
                 ReportError("cell_unparseable", f"单元格内容无法识别为数字：{table} {row} {column} “{cell.text.strip()}”", "warning", cell.page)
             )
-        self.cells[key] = Cell(table, row, column, value, cell.text.strip(), block, own_unit or unit, cell.page, cell.bbox)  # type: ignore[arg-type]
+        self.cells[key] = Cell(
+            table, row, column, value, cell.text.strip(), block, own_unit or unit, cell.page, cell.bbox,  # type: ignore[arg-type]
+            placement, confidence,  # type: ignore[arg-type]
+        )
         if cell.page is not None:
             self.pages.setdefault(table, set()).add(cell.page)
         else:
             self.pages.setdefault(table, set())
+
+
+def _place(
+    reader: _Reader, where: str, values: list[GridCell], model: HeaderModel | None, columns: tuple[str, ...],
+    holds: Callable[[Alignment], bool],
+) -> Alignment | None:
+    """The row's cells under their columns: by the header's extents where the reader gave them, in template
+    order otherwise. Where more than one alignment is possible, the one under which the row's own arithmetic
+    holds; values are never changed, only which column a cell is read under."""
+    page = next((c.page for c in values if c.page is not None), None)
+    geometric = model.alignments(values) if model is not None else None
+    if geometric is not None:
+        options, outside = geometric
+        for cell in outside:
+            reader.errors.append(
+                ReportError("table_cell_outside_header", f"{where}的单元格“{cell.text.strip()}”不在任何表头列之下，未读取", "warning", page)
+            )
+    else:
+        options = ordered_alignments(values, columns)
+    options = _distinct(options)
+    if len(options) == 1:
+        return options[0]
+    good = [option for option in options if holds(option)]
+    if len(good) == 1:
+        reader.errors.append(
+            ReportError(
+                "table_alignment_by_arithmetic",
+                f"{where}的数据单元格有 {len(options)} 种对齐方式，只有一种使本行合计成立，按其读取：{_evidence(good[0])}",
+                "warning",
+                page,
+            )
+        )
+        return {column: Placed(p.cell, "arithmetic_choice", min(p.confidence, 0.8)) for column, p in good[0].items()}
+    if geometric is not None and options:
+        reader.errors.append(
+            ReportError(
+                "table_alignment_ambiguous",
+                f"{where}的数据单元格位置不能唯一确定列，按重叠最多的列读取：{_evidence(options[0])}",
+                "warning",
+                page,
+            )
+        )
+        return {column: Placed(p.cell, p.placement, min(p.confidence, 0.5)) for column, p in options[0].items()}
+    return None
+
+
+def _t3_model(reader: _Reader) -> HeaderModel | None:
+    """Table 三's header as column extents, when every column was named in cells with extents that do not
+    overlap."""
+    spans = reader.t3_spans
+    if len(spans) != len(TABLE3_COLUMN_IDS):
+        return None
+    ordered = sorted(spans.values())
+    if any(a[1] > b[0] for a, b in pairwise(ordered)):
+        return None
+    return HeaderModel(dict(spans))
 
 
 _T3_ORDER: tuple[Table3Row, ...] = (
@@ -208,8 +318,8 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
         reader.t3_seen_sub_rows = True
     if row.id == "r3_6_other":
         reader.t3_single_other = True
-    fitted = _fit(values, len(TABLE3_COLUMN_IDS))
-    if fitted is None:
+    placed = _place(reader, f"表三“{row.label}”一行", values, _t3_model(reader), reader.t3_columns, _t3_holds)
+    if placed is None:
         reader.errors.append(
             ReportError(
                 "table_row_misaligned",
@@ -220,11 +330,16 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
         )
         return
     reader.last_t3 = max(reader.last_t3, _T3_INDEX[row.id])
-    for column, cell in zip(reader.t3_columns, fitted, strict=True):
-        reader.add("table3", None, row.id, column, cell)
+    for column in TABLE3_COLUMN_IDS:
+        if column in placed:
+            p = placed[column]
+            reader.add("table3", None, row.id, column, p.cell, placement=p.placement, confidence=p.confidence)
 
 
-_T3_HEADER_LABELS = {squash(label): column for column, label in TABLE3_COLUMNS} | {"社会组织": "nonprofit"}
+_T3_HEADER_LABELS = {squash(label): column for column, label in TABLE3_COLUMNS} | {
+    "社会组织": "nonprofit",
+    "其他组织": "other_org",
+}
 
 
 def _t3_header(reader: _Reader, row: GridRow) -> None:
@@ -234,6 +349,8 @@ def _t3_header(reader: _Reader, row: GridRow) -> None:
         column = _T3_HEADER_LABELS.get(squash(cell.text))
         if column and column not in reader.t3_header_cells:
             reader.t3_header_cells[column] = index
+            if cell.span is not None:
+                reader.t3_spans[column] = cell.span
     positions = set(reader.t3_header_cells.values())
     # Only a header laid out on the same grid as the data (distinct positions) can reorder columns;
     # text copies drop the leading empty cells of header lines.
@@ -246,13 +363,45 @@ def _t3_header(reader: _Reader, row: GridRow) -> None:
         reader.t3_columns = order
 
 
+_T4_COLUMNS = tuple(f"{g}/{c}" for g in TABLE4_GROUP_IDS for c in TABLE4_CELL_IDS)
+_T4_GROUP_LABELS = {squash(label): group for group, label in TABLE4_GROUPS}
+_T4_CELL_LABELS = {squash(label): cell for cell, label in TABLE4_CELLS}
+
+
+def _t4_header(reader: _Reader, row: GridRow) -> None:
+    """Collect the extents of table 四's group and result headers."""
+    for cell in row:
+        if cell.span is None:
+            continue
+        text = squash(cell.text)
+        if text in _T4_GROUP_LABELS:
+            reader.t4_group_spans.setdefault(_T4_GROUP_LABELS[text], cell.span)
+        elif text in _T4_CELL_LABELS and (text, cell.span) not in [(t, s) for t, s in reader.t4_cell_spans]:
+            reader.t4_cell_spans.append((text, cell.span))
+
+
+def _t4_model(reader: _Reader) -> HeaderModel | None:
+    """Table 四's fifteen columns: each result header under the group header it lies beneath."""
+    columns: dict[str, tuple[float, float]] = {}
+    for group, (g0, g1) in reader.t4_group_spans.items():
+        for text, (c0, c1) in reader.t4_cell_spans:
+            start, end = max(g0, c0), min(g1, c1)
+            if end - start > 0.5 * (c1 - c0):
+                columns.setdefault(f"{group}/{_T4_CELL_LABELS[text]}", (start, end))
+    return HeaderModel(columns) if len(columns) == len(_T4_COLUMNS) else None
+
+
 def _read_table4_row(reader: _Reader, values: list[GridCell]) -> bool:
-    fitted = _fit(values, len(TABLE4_GROUP_IDS) * len(TABLE4_CELL_IDS))
-    if fitted is None or not any(c.text.strip() for c in fitted):
+    if _blank(values):
         return False
-    for i, cell in enumerate(fitted):
-        group = TABLE4_GROUP_IDS[i // len(TABLE4_CELL_IDS)]
-        reader.add("table4", None, group, TABLE4_CELL_IDS[i % len(TABLE4_CELL_IDS)], cell)
+    placed = _place(reader, "表四数据行", values, _t4_model(reader), _T4_COLUMNS, _t4_holds)
+    if placed is None:
+        return False
+    for column in _T4_COLUMNS:
+        if column in placed:
+            group, cell = column.split("/")
+            p = placed[column]
+            reader.add("table4", None, group, cell, p.cell, placement=p.placement, confidence=p.confidence)
     return True
 
 
@@ -306,6 +455,7 @@ def _finish_table2(reader: _Reader, template: str) -> None:
         row_label = max(spec.rows, key=lambda r: _similarity(label, r))
         header = reader.headers.get(block_id, {})
         columns: list[tuple[str, GridCell, str | None]] = []
+        by_header = bool(header)
         if header:
             for index, text in sorted(header.items()):
                 column = max(spec.columns, key=lambda c: _similarity(_PAREN_NOTE.sub("", text), _PAREN_NOTE.sub("", squash(c))))
@@ -318,7 +468,15 @@ def _finish_table2(reader: _Reader, template: str) -> None:
                 unit = _UNIT_IN_HEADER.search(column)
                 columns.append((column, cell, unit.group(1) if unit else None))
         for column, cell, unit in columns:
-            reader.add("table2", block_id, row_label, column, cell, unit)
+            # The header names the column of a grid slot; the grid is the document's own (HTML, DOCX) or
+            # pdfplumber's cells cut by the ruling lines (PDF).
+            if by_header and cell.origin is not None:
+                placement, confidence = "header_span", 1.0
+            elif by_header and cell.span is not None:
+                placement, confidence = "geometry", 0.9
+            else:
+                placement, confidence = "template_order", 0.9 if by_header else 0.7
+            reader.add("table2", block_id, row_label, column, cell, unit, placement, confidence)
 
 
 def _table2_template(reader: _Reader, t3_template: str | None) -> str:
@@ -379,6 +537,10 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
         return
     if _is_t4_header(row, labels, values):
         reader.state = "table4"
+        _t4_header(reader, row)
+        return
+    if reader.state == "table4" and labels and _blank(values):
+        _t4_header(reader, row)  # the result headers under 行政复议 / 行政诉讼
         return
     # Fifteen bare numbers can only be table 四's data row, even when its header was lost as plain text.
     wide = len(values) >= len(TABLE4_GROUP_IDS) * len(TABLE4_CELL_IDS) and "table4" not in reader.pages
