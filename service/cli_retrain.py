@@ -14,11 +14,14 @@ def retrain(
     from_db: Annotated[str | None, typer.Option("--from-db", help="数据库 URL（默认：数据目录中的 SQLite，或 NIANBAO_DATABASE_URL）")] = None,
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="数据目录：模型版本保存在其下的 versions/")] = None,
     epochs: Annotated[int | None, typer.Option(help="微调轮数（默认取服务设置）")] = None,
-    test_data: Annotated[str | None, typer.Option(help="冻结测试集：gold 或 JSON Lines 文件")] = None,
+    test_data: Annotated[str | None, typer.Option(
+        help="另加的冻结测试集：gold（语料在时的留出金标句）或 JSON Lines 文件；本部署留作测试的标注总会计入")] = None,
+    min_test: Annotated[int | None, typer.Option(
+        min=0, help="本部署至少要有多少条测试集标注才训练（默认取 NIANBAO_RETRAIN_MIN_TEST，即 50）")] = None,
     base_data: Annotated[str | None, typer.Option(help="已有训练数据：default、none 或 JSON Lines 文件")] = None,
     output: Annotated[str, typer.Option("--format", "-f", help="text 或 json")] = "text",
 ) -> None:
-    """用评审员已提交的标注重新训练主题模型：在冻结测试集上评估，宏 F1 不低于当前版本才启用。"""
+    """用评审员已提交的标注重新训练主题模型：在冻结测试集上评估，宏 F1 更高且没有主题的 F1 明显下降才启用。"""
     from service.web.bootstrap import prepared_state
     from service.web.settings import Settings
 
@@ -34,6 +37,8 @@ def retrain(
     if base_data:
         values["retrain_base_data"] = base_data
     svc = prepared_state(Settings(**values), load_model=True)  # type: ignore[arg-type]
+    if min_test is not None:
+        svc.retrainer.policy = svc.retrainer.policy.model_copy(update={"min_test": min_test})
     try:
         run_id = svc.retrainer.enqueue(None)
     except RuntimeError as exc:

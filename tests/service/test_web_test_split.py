@@ -77,6 +77,19 @@ def test_evaluate_reads_the_deployment_split_from_the_database(fresh_site: Site)
     assert "on 本部署测试集（3 句）: macro-F1" in result.output
 
 
+def test_cli_retrain_is_refused_with_the_same_message(fresh_site: Site) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from service.cli_retrain import retrain
+
+    app = typer.Typer()
+    app.command()(retrain)
+    s = fresh_site.settings
+    result = CliRunner().invoke(app, ["--from-db", s.url, "--data-dir", str(s.data_dir), "--min-test", "5"])
+    assert result.exit_code == 2 and "还需要 2 条测试集标注才能评估新模型" in result.output
+
+
 def test_a_report_keeps_its_side_when_the_share_changes(fresh_site: Site) -> None:
     svc = fresh_site.svc
     with svc.sessions() as db:
