@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from service.batch.minhash import NUM_PERM, jaccard
+from service.batch.lsh import candidate_pairs
+from service.batch.minhash import jaccard
 from service.batch.pairing import row_body_key
-
-# 16 bands of 8 rows: a pair at Jaccard 0.8 collides with p≈0.95, one at 0.5 with p≈0.06, which keeps
-# the candidate list small even when every report is written from the same official template.
-BANDS = 16
-ROWS = NUM_PERM // BANDS
 
 
 @dataclass(frozen=True)
@@ -45,18 +40,8 @@ def near_duplicates(rows: list[dict[str, Any]], signatures: dict[str, np.ndarray
     """Pairs of rows (keyed by path in `signatures`) at or above the threshold, in a stable order."""
     by_path = {r["path"]: r for r in rows}
     paths = sorted(p for p in signatures if p in by_path)
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    for i, path in enumerate(paths):
-        sig = signatures[path]
-        for band in range(BANDS):
-            buckets[(band, sig[band * ROWS : (band + 1) * ROWS].tobytes())].append(i)
-    candidates: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                candidates.add((members[x], members[y]))
     pairs = []
-    for i, j in sorted(candidates):
+    for i, j in sorted(candidate_pairs([signatures[p] for p in paths], threshold)):
         ra, rb = by_path[paths[i]], by_path[paths[j]]
         kind = _kind(ra, rb)
         if kind is None:
