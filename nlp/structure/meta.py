@@ -30,18 +30,33 @@ def _iso(year: str | int, month: str, day: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
+_TITLE_LINES = 3  # a title a narrow page wrapped ("2024年上海市科委政府信息公开工作" / "年度报告")
+_TITLE_MAX = 60
+
+
 def find_title(report: Report, container_title: str | None) -> str | None:
     """The report title: the early line naming the annual report, with the issuing body's name when
-    the layout put it on the line above ("淮安市人民政府" / "2024年政府信息公开工作年度报告")."""
+    the layout put it on the line above ("淮安市人民政府" / "2024年政府信息公开工作年度报告"), or the
+    title wrapped over up to three short lines."""
     previous = ""
-    for block in report.blocks[:8]:
-        text = report.text[block.start : block.end]
-        if len(text) > 60:
+    texts = [report.text[b.start : b.end] for b in report.blocks[:8]]
+    for i, text in enumerate(texts):
+        if len(text) > _TITLE_MAX:
             break
-        if _TITLE_WORDS.search(text):
-            if previous and not _YEAR_TITLE.match(previous) and _YEAR_TITLE.match(text):
-                return previous + text
+        words = _TITLE_WORDS.search(text)
+        if words:
+            # The title ends with its title words; a line the reader ran on after it is not part of it.
+            text = text[: words.end()]
+            year = _YEAR_TITLE.match(text)
+            if previous and not _YEAR_TITLE.match(previous) and year and _TITLE_WORDS.match(text, year.end()):
+                return previous + text  # "2024年政府信息公开工作年度报告" under its body's name
             return text
+        for n in range(2, _TITLE_LINES + 1):
+            joined = "".join(texts[i : i + n])
+            words = _TITLE_WORDS.search(joined)
+            # The title words must start on this line, or a line above the title ("正文") would join it.
+            if len(joined) <= _TITLE_MAX and words and words.start() < len(text) and words.end() == len(joined):
+                return joined
         previous = text if len(text) <= 20 and _NAME.fullmatch(text) else ""
     if container_title and _TITLE_WORDS.search(container_title):
         return container_title.strip()
@@ -79,6 +94,8 @@ def find_meta(report: Report, container_title: str | None = None, template: str 
             before = title[: match.start()].strip()
             after = _TITLE_WORDS.split(title[match.end() :])[0].strip()
             agency = before or after or None
+        elif _NAME.fullmatch(named := _TITLE_WORDS.split(title)[0].strip()):
+            agency = named  # a title without its year ("某某局政府信息公开工作年度报告")
     region = None
     if agency:
         parts = _REGION.match(agency)
@@ -106,6 +123,8 @@ def find_meta(report: Report, container_title: str | None = None, template: str 
         dates = list(_DATE.finditer(tail))
         if dates and len(tail) < 40:
             published = _iso(*dates[-1].groups())
+    if year is None and period is not None:
+        year = int(period[1][:4])  # the statistics period says which year is reported
     expected = None
     if year is not None and year >= 2019:
         expected = "v2019" if year <= 2020 else "v2021"
