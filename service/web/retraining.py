@@ -20,8 +20,16 @@ from service.web.annotation import Frozen, heldout_answers, refresh_suggestions,
 from service.web.models import RetrainRun, utcnow
 from service.web.pipeline import Analyzer
 from service.web.settings import Settings
-from training.data import DEPLOYMENT_TEST_SHARE, Example
-from training.retrain import RetrainConfig
+from training.data import DEPLOYMENT_TEST_SHARE, Example, training_examples
+from training.retrain import (
+    RetrainConfig,
+    frozen_report_hashes,
+    frozen_test_set,
+    load_examples_jsonl,
+    retrain,
+    text_key,
+)
+from training.versions import VersionStore
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "running")
@@ -67,11 +75,6 @@ class Readiness:
         return (f"还需要 {self.needed} 条测试集标注才能评估新模型（已有 {self.n_own} 条，"
                 f"至少需要 {max(self.minimum, 1)} 条；部分报告的标注留作测试集，继续标注即可）")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {"n_own": self.n_own, "n_configured": self.n_configured, "minimum": self.minimum,
-                "needed": self.needed, "message": self.message}
-
 
 @dataclass
 class Outcome:
@@ -105,17 +108,13 @@ class Retrainer:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def versions(self) -> Any:
+    def versions(self) -> VersionStore:
         """The version store under the data directory."""
-        from training.versions import VersionStore
-
         return VersionStore(self.settings.versions_dir)
 
     def configured_test(self) -> list[Example]:
         """The shipped gold test sentences (when the corpus is present) or the configured file, read once."""
         if self._configured is None:
-            from training.retrain import frozen_test_set
-
             spec = self.settings.retrain_test_data
             self._configured = frozen_test_set(None if spec == "gold" else spec)
         return self._configured
@@ -127,8 +126,6 @@ class Retrainer:
     def frozen(self) -> Frozen:
         """What keeps the frozen test split out of the review queue and out of training."""
         if self._frozen is None:
-            from training.retrain import frozen_report_hashes, text_key
-
             self._frozen = Frozen(frozenset(text_key(e.text) for e in self.configured_test()),
                                   frozen_report_hashes(), self.policy.test_share)
         return self._frozen
@@ -146,11 +143,7 @@ class Retrainer:
         if spec == "none":
             return []
         if spec == "default":
-            from training.data import training_examples
-
             return training_examples()
-        from training.retrain import load_examples_jsonl
-
         return load_examples_jsonl(spec, "base")
 
     def recover(self) -> None:
@@ -194,8 +187,6 @@ class Retrainer:
 
     def run(self, run_id: int) -> Outcome:
         """Retrain now, in this thread: answers + base data, frozen-split evaluation, promote or keep."""
-        from training.retrain import retrain
-
         self._note(run_id, status="running", started=utcnow(), message="准备数据")
         try:
             self.analyzer.loaded.wait(300)
