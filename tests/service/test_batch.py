@@ -13,7 +13,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from service.batch.dedup import near_duplicates
+from service.batch.dedup import Pair, near_duplicates
+from service.batch.html_page import render_index
 from service.batch.minhash import signature
 from service.batch.runner import run_batch
 from service.batch.settings import BatchSettings, Limits
@@ -237,3 +238,16 @@ def test_retry_failed_scores_again_what_timed_out(tmp_path: Path) -> None:
     retried = run_batch([str(folder)], out, BatchSettings(workers=1, retry_failed=True))
     assert retried.computed == 1
     assert {Path(r["path"]).name: r["status"] for r in retried.rows} == {"r0.txt": "ok", "slow.txt": "ok"}
+
+
+def test_index_html_escapes_names_from_the_documents() -> None:
+    agency = '<script>alert("x")</script>人民政府&'
+    rows = [{"path": "a<b>.txt", "status": "ok", "score": 80.0, "province": "江南省", "agency": agency, "year": 2023,
+             "level": "county", "fail_T3-R1": 1}]
+    pairs = [Pair("a<b>.txt", "c.txt", "same_year", 0.9, agency, "乙县人民政府", 2023, 2023)]
+    html = render_index(rows, pairs, {"报告数": 1, "<i>": "<b>"})
+    assert "<script" not in html and "<i>" not in html
+    assert "<span>&lt;i&gt;：<b>&lt;b&gt;</b></span>" in html
+    assert html.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;人民政府&amp;") == 3  # top, bottom, pairs
+    assert "<td>a&lt;b&gt;.txt</td>" in html
+    assert '<td class="num">80.0</td>' in html
