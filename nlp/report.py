@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 NA = "NA"
+# Statuses of a report that was read: it has text and tables to score and to compare across years.
+READ_STATUSES = ("ok", "needs_review")
 CellValue = int | float | str | None  # a number, None for blank, or NA for "/", "—", "不适用"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 

@@ -38,7 +38,8 @@ def write_parquet(path: Path, rows: list[dict[str, Any]], columns: list[str]) ->
 
 
 def rankable(row: dict[str, Any]) -> bool:
-    """Reports the rubric scored: read (ok) or unreadable (failed, 0); worker failures are not ranked."""
+    """Reports the rubric scored: read (ok) or unreadable (failed, 0). Worker failures and reports with parts we
+    could not read (needs_review) are not ranked: their score is not comparable."""
     return row.get("status") in ("ok", "failed") and row.get("score") is not None
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nlp.report import READ_STATUSES
 from nlp.structure.body import body_key
 
 
@@ -30,7 +31,7 @@ def candidates_from_rows(rows: list[dict[str, Any]], reports_dir: Path) -> list[
     """Rows that were read (status ok) and know their agency and year."""
     out = []
     for row in rows:
-        if row.get("status") == "ok" and row.get("agency") and row.get("year") not in (None, ""):
+        if row.get("status") in READ_STATUSES and row.get("agency") and row.get("year") not in (None, ""):
             score = row.get("score")
             out.append(Candidate(row["sha256"], row_body_key(row), int(row["year"]),
                                  reports_dir / f"{row['sha256']}.json",
@@ -57,7 +58,7 @@ def pair_previous(rows: list[dict[str, Any]], candidates: list[Candidate]) -> di
         index[(cand.agency, cand.year)] = cand
     out = {}
     for row in rows:
-        if row.get("status") != "ok" or not row.get("agency") or row.get("year") in (None, ""):
+        if row.get("status") not in READ_STATUSES or not row.get("agency") or row.get("year") in (None, ""):
             continue
         match = index.get((row_body_key(row), int(row["year"]) - 1))
         if match is not None and match.sha256 != row["sha256"]:

@@ -42,9 +42,13 @@ def metadata(job: Job, report: Report | None) -> Row:
 
 
 def report_row(job: Job, report: Report) -> Row:
-    """The row of a report the pipeline read (status ok) or could not read (status failed)."""
+    """The row of a report the pipeline read (ok), read but for parts we could not (needs_review, with the
+    first such part as its reason), or could not read (failed)."""
     failed = [f for f in report.findings if counts_against(f)]
     first_error = next((e for e in report.errors if e.severity == "error"), None)
+    if report.status == "needs_review":
+        # What we could not read is the reason a reviewer must look: listed apart, never ranked.
+        first_error = next((e for e in report.errors if e.code == "table_unreadable"), None)
     row: Row = {
         "path": job.path,
         "sha256": job.sha256,
@@ -53,8 +57,8 @@ def report_row(job: Job, report: Report) -> Row:
         **metadata(job, report),
         "template": report.meta.template,
         "status": report.status,
-        "error_code": first_error.code if report.status == "failed" and first_error else None,
-        "error_reason": first_error.message if report.status == "failed" and first_error else None,
+        "error_code": first_error.code if report.status != "ok" and first_error else None,
+        "error_reason": first_error.message if report.status != "ok" and first_error else None,
         "score": report.score.total if report.score else None,
         "rubric": report.score.rubric if report.score else None,
         "failed_rules": len(failed),

@@ -27,7 +27,7 @@ Db = Annotated[Session, Depends(get_db)]
 
 def filters(
     province: str | None = None, city: str | None = None, level: str | None = None,
-    year: int | None = None, status: Literal["ok", "failed"] | None = None,
+    year: int | None = None, status: Literal["ok", "needs_review", "failed"] | None = None,
     min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     q: Annotated[str | None, Query(max_length=100, description="机关或文件名包含")] = None,

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
+from nlp.labels import STATUS_NAMES
 from service.web import api, review, ui
 from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.db import make_engine, make_sessions, migrate
@@ -46,6 +47,7 @@ def build_state(settings: Settings) -> ServiceState:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["score"] = lambda v: "—" if v is None else f"{v:.1f}"
     templates.env.globals["quote"] = lambda s: quote(str(s), safe="")
+    templates.env.globals["status_names"] = STATUS_NAMES
     # Reviewers read the rubric's own names for the dimensions (要素完整, 数据准确, …), not its keys.
     labels = {d.key: d.label for d in analyzer.rubric.dimensions}
     templates.env.filters["dimension"] = lambda key: labels.get(key, key)

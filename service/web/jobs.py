@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from eval.ranking import UNKNOWN
-from nlp.report import Meta, Report
+from nlp.report import READ_STATUSES, Meta, Report
 from nlp.structure.body import body_key
 from service.web.models import FindingRow, Job, ReportRow, utcnow
 from service.web.pipeline import Analyzer, findings_of, from_body, summarize, to_body
@@ -162,7 +162,7 @@ class Worker:
         with self.sessions() as db:
             rows = db.execute(select(ReportRow.id, ReportRow.sha256, ReportRow.agency, ReportRow.province,
                                      ReportRow.city)
-                              .where(ReportRow.year == meta.year - 1, ReportRow.status == "ok")).all()
+                              .where(ReportRow.year == meta.year - 1, ReportRow.status.in_(READ_STATUSES))).all()
             same = sorted((sha, rid) for rid, sha, *names in rows if body_key(*_placed(*names)) == key)
             body = db.scalar(select(ReportRow.body).where(ReportRow.id == same[0][1])) if same else None
         return from_body(json.loads(body)) if body else None

@@ -17,6 +17,8 @@ SORTABLE = {
     "errors": ReportRow.errors, "status": ReportRow.status, "created": ReportRow.created,
 }
 GROUPINGS = ("province", "city", "level", "year")
+# Scores that compare: a report with parts we could not read (needs_review) is listed, never ranked or averaged.
+COMPARABLE = ReportRow.score.is_not(None) & (ReportRow.status != "needs_review")
 LIST_COLUMNS = (ReportRow.id, ReportRow.filename, ReportRow.format, ReportRow.status, ReportRow.title,
                 ReportRow.agency, ReportRow.region, ReportRow.province, ReportRow.city, ReportRow.level,
                 ReportRow.year, ReportRow.template, ReportRow.score, ReportRow.errors, ReportRow.warnings,
@@ -95,7 +97,7 @@ def rankings(db: Session, filters: Filters, by: tuple[str, ...] = (), page: int 
     query = filters.apply(
         select(ReportRow.id, ReportRow.score, ReportRow.rubric, ReportRow.agency, ReportRow.region,
                ReportRow.province, ReportRow.city, ReportRow.level, ReportRow.year, ReportRow.errors)
-        .where(ReportRow.score.is_not(None))
+        .where(COMPARABLE)
     )
     ranked: list[Ranked] = rank_rows(db.execute(query), by)  # type: ignore[arg-type]
     start = (page - 1) * per_page
@@ -140,7 +142,7 @@ def distinct_values(db: Session, column: str) -> list[Any]:
 def score_histogram(db: Session, filters: Filters) -> list[int]:
     """Counts of scores in ten bins 0–10, …, 90–100."""
     bins = [0] * 10
-    for s in db.scalars(filters.apply(select(ReportRow.score)).where(ReportRow.score.is_not(None))):
+    for s in db.scalars(filters.apply(select(ReportRow.score)).where(COMPARABLE)):
         bins[min(9, max(0, int(s // 10)))] += 1
     return bins
 
@@ -149,6 +151,6 @@ def mean_by(db: Session, filters: Filters, column: str) -> list[tuple[str, float
     """(group, mean score, count) for a grouping column, best first."""
     col = getattr(ReportRow, column)
     query = filters.apply(select(col, func.avg(ReportRow.score), func.count(ReportRow.id))
-                          .where(ReportRow.score.is_not(None))).group_by(col)
+                          .where(COMPARABLE)).group_by(col)
     out = [(str(g) if g is not None else "未知", round(float(m), 1), int(n)) for g, m, n in db.execute(query)]
     return sorted(out, key=lambda t: (-t[1], t[0]))
