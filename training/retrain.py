@@ -51,7 +51,7 @@ class Decision:
     """Whether the retrained model replaces the current one, and why (shown to reviewers)."""
 
     promote: bool
-    reason: str
+    reason: str  # the measurements behind it, without the verdict
 
 
 @dataclass
@@ -183,13 +183,13 @@ def decide(old: Scores, new: Scores, max_label_drop: float = RetrainConfig.max_l
     """Promote only when macro-F1 on the frozen split is strictly higher (rounded, so float noise does not
     decide; a tie keeps the current model) and no label's F1 falls by more than `max_label_drop`."""
     if round(new.macro_f1, 6) <= round(old.macro_f1, 6):
-        return Decision(False, f"新版本宏 F1 {new.macro_f1:.4f} 未高于当前版本 {old.macro_f1:.4f}，保留当前版本")
+        return Decision(False, f"新版本宏 F1 {new.macro_f1:.4f} 未高于当前版本的 {old.macro_f1:.4f}")
     blocking = [r for r in regressions(old, new, max_label_drop) if r["blocking"]]
     if blocking:
         worst = min(blocking, key=lambda r: r["delta"])
         return Decision(False, f"新版本宏 F1 更高，但“{TOPIC_NAMES.get(worst['label'], worst['label'])}”的 F1 下降 "
-                               f"{-worst['delta']:.4f}，超过允许的 {max_label_drop:g}，保留当前版本")
-    return Decision(True, f"新版本宏 F1 {old.macro_f1:.4f} → {new.macro_f1:.4f}，已启用")
+                               f"{-worst['delta']:.4f}，超过允许的 {max_label_drop:g}")
+    return Decision(True, f"宏 F1 {old.macro_f1:.4f} → {new.macro_f1:.4f}，没有主题的 F1 下降超过 {max_label_drop:g}")
 
 
 def label_error_hints(clf: TopicClassifier, answers: Sequence[Answer], threshold: float = 0.8) -> list[dict[str, Any]]:
