@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from eval.common import make, span_evidence
 from nlp.report import Finding, Report, Sentence
@@ -102,9 +103,10 @@ def _context(contexts: Sequence[tuple[int, str]], position: int) -> str | None:
     return None
 
 
-def cue_kinds(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def cue_kinds(text: str) -> frozenset[str]:
     """What the cue phrases of a text signal (problem, measure, mechanism), found by spaCy's PhraseMatcher."""
-    return {kind for _, _, _, kind in cue_matches(text)}
+    return frozenset(kind for _, _, _, kind in cue_matches(text))
 
 
 def _has_problem_cue(text: str) -> bool:
