@@ -45,6 +45,8 @@ def _string_items(node: ast.AST) -> list[set[str]] | None:
         return [set(_REGEX_SYNTAX.split(node.value))]
     if isinstance(node, ast.Tuple | ast.List | ast.Set):
         return [{e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}]
+    if isinstance(node, ast.Dict):
+        return [{k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}]
     return None
 
 
@@ -62,7 +64,7 @@ def copies_in(path: Path) -> list[str]:
             continue
         for words in _string_items(node) or []:
             where = f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name}:{node.lineno}"
-            if isinstance(node, ast.Tuple | ast.List | ast.Set) and set(LABELS) <= words:
+            if not isinstance(node, ast.Constant) and set(LABELS) <= words:
                 found.append(f"{where} repeats the topic labels")
             for name, listed in WORD_LISTS.items():
                 shared = words & listed
@@ -91,6 +93,7 @@ def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
         '_P = re.compile(r"有待|仍需|不够")\n'
         'WORDS = ("加强", "推进", "提升")\n'
         'LABELS = ("problem", "measure", "mechanism", "other")\n'
+        'NAMES = {"problem": "问题", "measure": "措施", "mechanism": "机制", "other": "其他"}\n'
         'def f() -> None:\n'
         '    """Words like 有待, 仍需, 不够 in a docstring are prose, not a list."""\n',
         encoding="utf-8",
@@ -99,6 +102,7 @@ def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
         "_copy_probe.py:2 repeats 3 problem words: ['不够', '仍需', '有待']",
         "_copy_probe.py:3 repeats 3 measure words: ['加强', '推进', '提升']",
         "_copy_probe.py:4 repeats the topic labels",
+        "_copy_probe.py:5 repeats the topic labels",
     ]
 
 
