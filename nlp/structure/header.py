@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import combinations, pairwise, product
 
 from nlp.ingest.extracted import GridCell
 
@@ -46,6 +46,23 @@ def _share(cell: tuple[float, float], column: tuple[float, float]) -> float:
     """How much of the narrower of the two the overlap covers (a wide merged cell over one column is clear)."""
     width = min(cell[1] - cell[0], column[1] - column[0])
     return _overlap(cell, column) / width if width > 0 else 0.0
+
+
+def widened(spans: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Header extents grown to meet halfway across the gaps between them: a borderless header's words are
+    narrower than their columns, and a value printed off-centre still falls under its own header. Extents
+    that already tile the row (ruled cells, grid columns) are unchanged."""
+    order = sorted(spans, key=lambda c: spans[c])
+    bounds = {c: list(spans[c]) for c in order}
+    for left, right in pairwise(order):
+        gap = spans[right][0] - spans[left][1]
+        if gap > 0:
+            bounds[left][1] += gap / 2
+            bounds[right][0] -= gap / 2
+    if len(order) > 1:
+        bounds[order[0]][0] -= max(0.0, spans[order[1]][0] - spans[order[0]][1]) / 2
+        bounds[order[-1]][1] += max(0.0, spans[order[-1]][0] - spans[order[-2]][1]) / 2
+    return {c: (b[0], b[1]) for c, b in bounds.items()}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from nlp.schema import (
     TABLE4_GROUPS,
     Table3Row,
 )
-from nlp.structure.header import Alignment, HeaderModel, Placed, ordered_alignments
+from nlp.structure.header import Alignment, HeaderModel, Placed, ordered_alignments, widened
 
 _NUM_PREFIX = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[）)]|([一二三四五六七八九十]+)[、.．]|(\d{1,2})[.．、]?(?!\d))")
 _PAREN_NOTE = re.compile(r"[（(][^（()）]*[）)]$")
@@ -196,6 +196,11 @@ def _place(
     else:
         options = ordered_alignments(values, columns)
     options = _distinct(options)
+    if geometric is not None:
+        # Under a header, a column no cell reaches is a blank cell: a PDF prints no glyph there.
+        for option in options:
+            for column in columns:
+                option.setdefault(column, Placed(GridCell("", page), "geometry", 0.8))
     if len(options) == 1:
         return options[0]
     good = [option for option in options if holds(option)]
@@ -231,7 +236,7 @@ def _t3_model(reader: _Reader) -> HeaderModel | None:
     ordered = sorted(spans.values())
     if any(a[1] > b[0] for a, b in pairwise(ordered)):
         return None
-    return HeaderModel(dict(spans))
+    return HeaderModel(widened(spans))
 
 
 _T3_ORDER: tuple[Table3Row, ...] = (
@@ -296,13 +301,14 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
     if child_labels:
         label = "".join(child_labels)
         row, _ = _match_t3_row(label, reader.parent)
-        if row is None:
+        if row is None and not has_values:
             return  # a label fragment broken off the line above ("息")
-        if row.id == "r3_6_other" and not has_values and len(values) != len(TABLE3_COLUMN_IDS):
+        if row is not None and row.id == "r3_6_other" and not has_values and len(values) != len(TABLE3_COLUMN_IDS):
             reader.parent = "r3_6_other"
             return
-    elif has_values:
-        # A row of numbers whose label got lost: it is the next row of the template.
+    if row is None and has_values:
+        # A row of numbers whose label got lost (or is a fragment such as "理" of a wrapped group label):
+        # it is the next row of the template.
         following = [r for r in _T3_ORDER[reader.last_t3 + 1 :] if not reader.cells.get(("table3", None, r.id, "natural"))]
         row = following[0] if following else None
         if row is not None and row.id == "r3_6_other" and reader.t3_seen_sub_rows:
@@ -382,13 +388,17 @@ def _t4_header(reader: _Reader, row: GridRow) -> None:
 
 def _t4_model(reader: _Reader) -> HeaderModel | None:
     """Table 四's fifteen columns: each result header under the group header it lies beneath."""
+    groups = widened(reader.t4_group_spans)
     columns: dict[str, tuple[float, float]] = {}
-    for group, (g0, g1) in reader.t4_group_spans.items():
-        for text, (c0, c1) in reader.t4_cell_spans:
-            start, end = max(g0, c0), min(g1, c1)
-            if end - start > 0.5 * (c1 - c0):
-                columns.setdefault(f"{group}/{_T4_CELL_LABELS[text]}", (start, end))
-    return HeaderModel(columns) if len(columns) == len(_T4_COLUMNS) else None
+    for text, (c0, c1) in reader.t4_cell_spans:
+        centre = (c0 + c1) / 2
+        group = next((g for g, (g0, g1) in groups.items() if g0 <= centre < g1), None)
+        if group is not None:
+            columns.setdefault(f"{group}/{_T4_CELL_LABELS[text]}", (c0, c1))
+    ordered = sorted(columns.values())
+    if len(columns) != len(_T4_COLUMNS) or any(a[1] > b[0] for a, b in pairwise(ordered)):
+        return None
+    return HeaderModel(widened(columns))
 
 
 def _read_table4_row(reader: _Reader, values: list[GridCell]) -> bool:
