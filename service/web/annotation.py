@@ -13,6 +13,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models.topics import LABELS
+from nlp.labels import SECTION_NAMES, TOPIC_NAMES
+from service.web.analyzer import Analyzer
 from service.web.models import (
     Annotation,
     AnnotationItem,
@@ -23,7 +25,6 @@ from service.web.models import (
     User,
     utcnow,
 )
-from service.web.pipeline import SECTION_LABELS, TOPIC_LABELS, Analyzer
 from training.active import diverse_order, uncertainty
 from training.agreement import agreement
 from training.data import DEPLOYMENT_TEST_SHARE, deployment_split
@@ -254,7 +255,7 @@ def _entry(item: AnnotationItem, sugg: Suggestion | None, filename: str, agency:
            mine: Annotation | None) -> dict[str, Any]:
     return {
         "id": item.id, "report_id": item.report_id, "report": agency or filename, "year": year,
-        "section": item.section, "section_label": SECTION_LABELS.get(item.section or "", "（未归入部分）"),
+        "section": item.section, "section_label": SECTION_NAMES.get(item.section or "", "（未归入部分）"),
         "text": item.text, "before": item.before, "after": item.after,
         "suggestion": _suggestion_dict(sugg),
         "answer": {"label": mine.label, "status": mine.status} if mine else None,
@@ -264,7 +265,7 @@ def _entry(item: AnnotationItem, sugg: Suggestion | None, filename: str, agency:
 def _suggestion_dict(sugg: Suggestion | None) -> dict[str, Any] | None:
     if sugg is None:
         return None
-    return {"label": sugg.label, "label_zh": TOPIC_LABELS.get(sugg.label, sugg.label), "confidence": sugg.confidence,
+    return {"label": sugg.label, "label_zh": TOPIC_NAMES.get(sugg.label, sugg.label), "confidence": sugg.confidence,
             "scores": json.loads(sugg.scores), "uncertainty": sugg.uncertainty, "model_version": sugg.model_version}
 
 
@@ -410,7 +411,7 @@ def disagreements(db: Session) -> list[dict[str, Any]]:
                       .outerjoin(Suggestion, (Suggestion.item_id == AnnotationItem.id) & Suggestion.current.is_(True))
                       .where(AnnotationItem.id.in_(list(resolved.disagreements))).order_by(AnnotationItem.id)).all()
     return [{"id": item.id, "report_id": item.report_id, "text": item.text, "before": item.before,
-             "after": item.after, "section_label": SECTION_LABELS.get(item.section or "", "（未归入部分）"),
+             "after": item.after, "section_label": SECTION_NAMES.get(item.section or "", "（未归入部分）"),
              "labels": resolved.disagreements[item.id], "suggestion": _suggestion_dict(sugg)} for item, sugg in rows]
 
 

@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 
 from nlp.labels import STATUS_NAMES
 from service.web import api, review, ui
+from service.web.analyzer import Analyzer
 from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.db import make_engine, make_sessions, migrate
 from service.web.jobs import Worker
 from service.web.models import Job
-from service.web.pipeline import Analyzer
 from service.web.retraining import Retrainer
 from service.web.settings import Settings
 from service.web.state import Forbidden, LoginRequired, ServiceState, require

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from eval.ranking import UNKNOWN
 from nlp.report import READ_STATUSES, Meta, Report
 from nlp.structure.body import body_key
+from service.web.analyzer import Analyzer, findings_of, from_body, summarize, to_body
 from service.web.models import FindingRow, Job, ReportRow, utcnow
-from service.web.pipeline import Analyzer, findings_of, from_body, summarize, to_body
 from service.web.storage import BlobStore
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from service.web.analyzer import Ranked, rank_rows
 from service.web.models import FindingRow, ReportRow
-from service.web.pipeline import Ranked, rank_rows
 
 SORTABLE = {
     "id": ReportRow.id, "score": ReportRow.score, "year": ReportRow.year, "agency": ReportRow.agency,

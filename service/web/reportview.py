@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.labels import SECTION_NAMES, SEVERITY_NAMES, TABLE_TITLES, TOPIC_NAMES
-from service.web.pipeline import (
+from service.web.analyzer import (
     cell_key,
     cell_label,
     column_label,

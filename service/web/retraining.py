@@ -16,9 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.web.analyzer import Analyzer
 from service.web.annotation import Frozen, heldout_answers, refresh_suggestions, training_answers
 from service.web.models import RetrainRun, utcnow
-from service.web.pipeline import Analyzer
 from service.web.settings import Settings
 from training.data import DEPLOYMENT_TEST_SHARE, Example, training_examples
 from training.retrain import (

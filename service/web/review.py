@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.topics import LABELS
+from nlp.labels import SECTION_NAMES, TOPIC_NAMES
 from service.web import annotation
 from service.web.annotation import AnswerError, QueueFilters
 from service.web.auth import Principal
 from service.web.models import ReportRow, RetrainRun, User
-from service.web.pipeline import SECTION_LABELS, TOPIC_LABELS
 from service.web.retraining import Busy, run_dict
 from service.web.state import ServiceState, get_db, get_state, require
 from service.web.ui import render
@@ -219,9 +219,9 @@ def review_page(request: Request, user: Reviewer, db: Db, f: QueueDep) -> HTMLRe
     sync(get_state(request), db)
     reports = db.execute(select(ReportRow.id, ReportRow.agency, ReportRow.filename, ReportRow.year)
                          .where(ReportRow.status == "ok").order_by(ReportRow.id)).all()
-    return render(request, "review.html", f=f, reports=reports, section_labels=SECTION_LABELS,
-                  topic_labels=TOPIC_LABELS, labels=LABELS, progress=annotation.progress(db),
-                  config=json.dumps({"labels": list(LABELS), "topic_labels": TOPIC_LABELS}, ensure_ascii=False))
+    return render(request, "review.html", f=f, reports=reports, section_labels=SECTION_NAMES,
+                  topic_labels=TOPIC_NAMES, labels=LABELS, progress=annotation.progress(db),
+                  config=json.dumps({"labels": list(LABELS), "topic_labels": TOPIC_NAMES}, ensure_ascii=False))
 
 
 @ui_router.get("/review/agreement", response_class=HTMLResponse)
@@ -229,7 +229,7 @@ def agreement_page(request: Request, user: Reviewer, db: Db, message: str | None
     """Kappa per pair and per label; admins adjudicate the disagreements here."""
     items = annotation.disagreements(db) if user.can("admin") else []
     return render(request, "agreement.html", report=annotation.agreement_report(db), items=items,
-                  topic_labels=TOPIC_LABELS, labels=LABELS, message=message)
+                  topic_labels=TOPIC_NAMES, labels=LABELS, message=message)
 
 
 @ui_router.post("/review/items/{item_id}/adjudicate", response_model=None)
@@ -277,4 +277,4 @@ def run_page(request: Request, run_id: int, user: Viewer, db: Db) -> HTMLRespons
     run = db.get(RetrainRun, run_id)
     if run is None:
         raise HTTPException(404, "训练任务不存在")
-    return render(request, "run.html", run=run_dict(run), topic_labels=TOPIC_LABELS)
+    return render(request, "run.html", run=run_dict(run), topic_labels=TOPIC_NAMES)

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.web.analyzer import Analyzer
 from service.web.auth import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -23,7 +24,6 @@ from service.web.auth import (
 )
 from service.web.jobs import Worker
 from service.web.models import User
-from service.web.pipeline import Analyzer
 from service.web.settings import Settings
 from service.web.storage import BlobStore
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nlp.labels import LEVEL_NAMES, SECTION_NAMES
 from service.web import charts
 from service.web.api import filters
 from service.web.auth import (
@@ -26,7 +27,6 @@ from service.web.auth import (
 from service.web.compare import mark_reuse, reuse_ratio
 from service.web.models import Job, ReportRow, User
 from service.web.pdfimage import render_page
-from service.web.pipeline import LEVELS, SECTION_LABELS
 from service.web.queries import (
     SORTABLE,
     Filters,
@@ -52,7 +52,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     """A page with the user, the CSRF token and the labels every template uses."""
     svc = get_state(request)
     context.update(user=principal(request), csrf_token=request.state.csrf, csrf_field=CSRF_FIELD,
-                   role_labels=ROLE_LABELS, levels=LEVELS, model_version=svc.analyzer.model_version)
+                   role_labels=ROLE_LABELS, levels=LEVEL_NAMES, model_version=svc.analyzer.model_version)
     return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -128,7 +128,7 @@ def report_page(request: Request, report_id: int, user: Viewer, db: Db) -> HTMLR
                                                    ReportRow.agency.is_not(None)).order_by(ReportRow.year)
     ).all()
     return render(request, "report.html", row=row, body=body, view=report_view(body), others=others,
-                  section_labels=SECTION_LABELS)
+                  section_labels=SECTION_NAMES)
 
 
 @router.get("/reports/{report_id}/pages/{page}.png")
@@ -161,7 +161,7 @@ def rankings_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: An
     svgs = {
         "histogram": charts.histogram_svg(score_histogram(db, f)),
         "province": charts.bars_svg(mean_by(db, f, "province"), "各省平均得分", "chart-province"),
-        "level": charts.bars_svg([(LEVELS.get(g, g), m, n) for g, m, n in mean_by(db, f, "level")],
+        "level": charts.bars_svg([(LEVEL_NAMES.get(g, g), m, n) for g, m, n in mean_by(db, f, "level")],
                                  "各层级平均得分", "chart-level"),
     }
     options = {name: distinct_values(db, name) for name in ("province", "city", "level", "year")}
@@ -181,7 +181,7 @@ def compare_page(request: Request, a: int, b: int, user: Viewer, db: Db) -> HTML
     marked_right = mark_reuse(sentences(rb), sentences(lb))
     marked_left = mark_reuse(sentences(lb), sentences(rb))
     return render(request, "compare.html", left=left, right=right, marked_left=marked_left,
-                  marked_right=marked_right, ratio=reuse_ratio(marked_right), section_labels=SECTION_LABELS)
+                  marked_right=marked_right, ratio=reuse_ratio(marked_right), section_labels=SECTION_NAMES)
 
 
 @router.get("/upload", response_class=HTMLResponse)

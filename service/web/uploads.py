@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi import UploadFile
 
+from service.web.analyzer import is_supported
 from service.web.jobs import Enqueued, enqueue, new_batch
-from service.web.pipeline import is_supported
 from service.web.state import ServiceState
 from service.web.storage import safe_filename
 

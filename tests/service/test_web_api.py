@@ -146,7 +146,7 @@ def test_restart_mid_batch_resumes_and_loses_nothing(site: Site, tmp_path: Path)
 def test_service_ranking_matches_the_evaluator_ranking() -> None:
     from eval.ranking import rank
     from nlp.report import Meta, Scorecard
-    from service.web.pipeline import rank_rows
+    from service.web.analyzer import rank_rows
 
     # The second 江苏 agency names no province; its stored (gazetteer) province must still group it.
     rows = [(i, float(s), "r", f"{p}第{i}局" if i != 1 else "第1局", None, p, None, lvl, 2020 + i % 2, i % 3)

@@ -1,4 +1,4 @@
-"""The one adapter between the service and nlp/models/eval: parse, classify, score, rank."""
+"""The service's analyzer (topic model and rubric, analysis by `service.analyze`) and what it stores of a report."""
 
 from __future__ import annotations
 
@@ -14,17 +14,12 @@ from eval.ranking import Entry, Ranked, city_of, province_of, rank
 from eval.scoring import load_rubric
 from nlp.ingest.detect import detect_format
 from nlp.report import Meta, Report, Scorecard
-from nlp.schema import SECTIONS
 from nlp.serialize import report_from_dict, report_to_dict
 from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze
 
 log = logging.getLogger(__name__)
 
 UNSUPPORTED_FORMATS = frozenset({"binary", "empty", "doc"})
-TOPIC_LABELS = {"problem": "问题", "measure": "措施", "mechanism": "机制", "other": "其他"}
-SECTION_LABELS = {s.key: s.heading for s in SECTIONS}
-LEVELS = {"national": "国家", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇",
-          "department": "部门"}
 
 
 class Analyzer:
