@@ -8,10 +8,6 @@ from typing import Any
 
 from eval.common import (
     T3_ALL_ROWS,
-    T3_COLUMN_LABELS,
-    T4_CELL_LABELS,
-    T4_GROUP_LABELS,
-    TABLE_NAMES,
     Number,
     Ref,
     cell_evidence,
@@ -20,10 +16,10 @@ from eval.common import (
     make,
     present_rows,
     status_of,
-    t3_row_label,
     table_present,
     template_of,
 )
+from nlp.labels import T3_COLUMN_LABELS, T4_CELL_LABELS, T4_GROUP_LABELS, TABLE_NAMES, t3_row_label
 from nlp.report import Cell, Finding, Report
 from nlp.schema import (
     APPLICANT_COLUMNS,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from nlp.labels import T3_COLUMN_LABELS, T4_GROUP_LABELS, TABLE_NAMES, t3_row_label
-from nlp.labels import T4_CELL_LABELS as T4_CELL_LABELS  # re-exported for eval.arithmetic's equations
 from nlp.report import NA, Cell, CellValue, Finding, Report, Severity
 from nlp.schema import TABLE2, TABLE3_ROWS, TABLE4_CELLS
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from eval.common import T3_COLUMN_LABELS, Ref, cell_evidence, fmt, make, status_of, template_of
+from eval.common import Ref, cell_evidence, fmt, make, status_of, template_of
+from nlp.labels import T3_COLUMN_LABELS
 from nlp.report import Finding, Report, Severity
 from nlp.schema import TABLE3_COLUMN_IDS
 

@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nlp.report import Meta, Report, Scorecard
+from nlp.vocabulary import CITY_SUFFIXES, PROVINCE_SUFFIXES, alternation
 
 UNKNOWN = "未知"
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-_PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区))")
-_CITY = re.compile(r"^(?:.+?(?:省|自治区))?(.+?(?:市|自治州|地区|盟))")
+_PROVINCE = re.compile(rf"^(.+?(?:{alternation(PROVINCE_SUFFIXES)}|特别行政区))")
+_CITY = re.compile(rf"^(?:.+?(?:{alternation(PROVINCE_SUFFIXES)}))?(.+?(?:{alternation(CITY_SUFFIXES)}))")
 
 
 @dataclass(frozen=True)

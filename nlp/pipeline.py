@@ -14,6 +14,7 @@ from nlp.ingest.extracted import Extracted
 from nlp.ingest.html import read_html
 from nlp.ingest.pdf import PdfSettings, read_pdf
 from nlp.ingest.text import read_text
+from nlp.labels import SECTION_NAMES, TABLE_SECTIONS
 from nlp.report import Report, ReportError, Source
 from nlp.sentences import split_sentences
 from nlp.structure.flattened import flattened_tables
@@ -127,14 +128,9 @@ def _check_kind(report: Report) -> Report:
 
 
 def _missing_tables(report: Report) -> list[ReportError]:
-    names = (
-        ("table2", "二、主动公开政府信息情况"),
-        ("table3", "三、收到和处理政府信息公开申请情况"),
-        ("table4", "四、行政复议、行政诉讼情况"),
-    )
     return [
-        ReportError("missing_table", f"未找到“{name}”统计表", "warning")
-        for table, name in names
+        ReportError("missing_table", f"未找到“{SECTION_NAMES[section]}”统计表", "warning")
+        for table, section in TABLE_SECTIONS.items()
         if table not in report.tables.found and not report.tables.unread(table)
     ]
 

@@ -9,10 +9,9 @@ from nlp.ingest.extracted import Extracted, Paragraph
 from nlp.ingest.runon import split_run_on
 from nlp.normalize import normalize_text
 from nlp.report import BBox, Block, Report, Source
+from nlp.vocabulary import ITEM_MARK
 
-HEADING_MARK = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d{1,2}\s*[.．、](?!\d))"
-)
+HEADING_MARK = re.compile(rf"^\s*{ITEM_MARK}")
 _TERMINAL = tuple("。！？；：!?;:”）)")
 
 

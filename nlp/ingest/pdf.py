@@ -18,6 +18,7 @@ from nlp.ingest.pdf_words import word_rows
 from nlp.ingest.rows import is_table_row
 from nlp.normalize import cid_share, is_page_furniture
 from nlp.report import BBox, Furniture, ReportError
+from nlp.vocabulary import ITEM_MARK
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class PdfSettings:
     min_chars_per_page: int = 20
 
 
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+_HEADING_START = re.compile(rf"^\s*{ITEM_MARK}")
 
 
 def _cell_rows(table: Any, page_no: int) -> list[GridRow]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from nlp.structure.regions import locate
+from nlp.vocabulary import CITY_SUFFIXES, COUNTY_SUFFIXES, PROVINCE_SUFFIXES, TOWNSHIP_SUFFIXES, alternation
 
 _SPACE = re.compile(r"\s+")
 # "洪泽区政府" is the everyday short form of "洪泽区人民政府"; the two name one body.
-_SHORT_GOVERNMENT = re.compile(r"(省|自治区|市|自治州|地区|盟|县|自治县|区|旗|乡|镇)政府")
+_SHORT_GOVERNMENT = re.compile(
+    rf"({alternation(PROVINCE_SUFFIXES + CITY_SUFFIXES + COUNTY_SUFFIXES + TOWNSHIP_SUFFIXES)})政府")
 
 
 def body_key(agency: str | None, province: str | None = None, city: str | None = None) -> str:

@@ -8,6 +8,7 @@ import re
 from nlp.labels import TABLE_NAMES, TABLE_SECTIONS
 from nlp.report import Report, Unreadable
 from nlp.schema import TABLE2, TABLE3_ROWS
+from nlp.vocabulary import ITEM_MARK
 
 # What a figure in prose is followed by: a count word or unit. A run of digits glued to a row label and not
 # followed by one is a table row whose cell boundaries were lost.
@@ -15,7 +16,7 @@ _COUNTED = "件条个万元人%％次项篇家份起宗期批"
 _MIN_HITS = 2
 # Table 四 has no row labels of its own: its fifteen cells flatten into one long run of digits.
 _T4_RUN = re.compile(r"\d{15,}")
-_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[.．])")
+_NUMBERING = re.compile(rf"^{ITEM_MARK}")
 
 
 def _row_labels(table: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from eval.common import counts_against
 from eval.ranking import Entry, Ranked, city_of, province_of, rank
 from eval.scoring import load_rubric
 from nlp.ingest.detect import detect_format
+from nlp.labels import T3_COLUMN_LABELS, T4_CELL_LABELS, T4_GROUP_LABELS, t3_row_label
 from nlp.report import Meta, Report, Scorecard
 from nlp.serialize import report_from_dict, report_to_dict
 from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze
@@ -198,8 +199,6 @@ def cell_label(table: str, row: str, column: str, block: str | None = None) -> s
 
 def row_label(table: str, row: str) -> str:
     """A short label for a table row."""
-    from eval.common import T4_GROUP_LABELS, t3_row_label
-
     if table == "table3":
         return t3_row_label(row)
     if table == "table4":
@@ -209,8 +208,6 @@ def row_label(table: str, row: str) -> str:
 
 def column_label(table: str, column: str) -> str:
     """A short label for a table column."""
-    from eval.common import T3_COLUMN_LABELS, T4_CELL_LABELS
-
     if table == "table3":
         return T3_COLUMN_LABELS.get(column, column)
     if table == "table4":
