@@ -115,7 +115,7 @@ def test_html_without_tables_keeps_sections_and_names_the_missing_tables() -> No
     assert report.status == "ok"
     assert len(report.sections) == 6
     assert sorted(e.message for e in report.errors if e.code == "missing_table") == sorted(
-        ["未找到“二、主动公开政府信息情况”统计表", "未找到“三、收到和处理政府信息公开申请情况”统计表", "未找到“四、行政复议、行政诉讼情况”统计表"]
+        ["未找到“二、主动公开政府信息情况”统计表", "未找到“三、收到和处理政府信息公开申请情况”统计表", "未找到“四、政府信息公开行政复议、行政诉讼情况”统计表"]
     )
     assert report.tables.cells == ()
 
