@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,53 @@ def test_migration_keeps_reports_already_under_review_on_the_training_side(tmp_p
         rows = conn.execute(sa.text("SELECT sha256, split FROM report_splits")).all()
     engine.dispose()
     assert rows == [("a" * 64, "train")], "only the report with review items, and never as test"
+
+
+@pytest.fixture(scope="module")
+def two_report_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A fresh clone's site with the shipped model and two reports: at a share of 0.5, linjiang's falls on the
+    test side and chenghu's on the training side (their hashes put them at 0.44 and 0.82)."""
+    tmp = tmp_path_factory.mktemp("split2")
+    # One base sentence per topic, so every label is seen whatever the reviewers answered.
+    base = tmp / "base.jsonl"
+    base.write_text("".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) + "\n" for t, lab in (
+        ("政策解读形式较为单一。", "problem"), ("组织开展专题培训三场。", "measure"),
+        ("建立信息发布审查机制。", "mechanism"), ("二、主动公开政府信息情况", "other"))), encoding="utf-8")
+    settings = settings_for(tmp / "data", topic_model="default", retrain_base_data=str(base), retrain_epochs=1,
+                            retrain_batch_size=16)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NIANBAO_CORPUS", str(tmp / "no-corpus"))
+        env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "0.5")
+        env.setenv("NIANBAO_RETRAIN_MIN_TEST", "3")
+        for site in open_site(settings):
+            site.svc.analyzer.loaded.wait(120)
+            load_files(site.svc, [SAMPLE, SAMPLES / "linjiang-district-2023.pdf"])
+            yield site
+
+
+def test_without_the_corpus_a_retrained_model_is_judged_on_the_deployments_own_split(two_report_site: Site) -> None:
+    site = two_report_site
+    with site.svc.sessions() as db:
+        ids = dict(db.execute(select(ReportRow.filename, ReportRow.id)).all())
+    answered = {}
+    for name, n in (("linjiang-district-2023.pdf", 3), ("chenghu-city-2020.html", 8)):
+        items = site.client.get("/api/review/queue", params={"report_id": ids[name], "limit": n},
+                                headers=site.auth("reviewer")).json()["items"]
+        for it in items:
+            # The current model's own suggestion: on the test answers it cannot be beaten, only tied.
+            r = site.client.post(f"/api/review/items/{it['id']}/answer",
+                                 json={"label": it["suggestion"]["label"], "status": "submitted"},
+                                 headers=site.auth("reviewer"))
+            assert r.status_code == 201, r.text
+        answered[name] = len(items)
+    assert answered == {"linjiang-district-2023.pdf": 3, "chenghu-city-2020.html": 8}
+    r = site.client.post("/api/retrain", headers=site.auth("admin"))
+    assert r.status_code == 202, r.text
+    site.svc.retrainer.wait(300)
+    run = site.client.get(r.headers["location"], headers=site.auth("viewer")).json()
+    assert run["status"] == "done", run
+    metrics = run["metrics"]
+    assert metrics["split"]["sources"] == {"deployment": 3} and metrics["n_answers"] == 8
+    assert metrics["old"]["accuracy"] == 1.0
+    assert run["decision"] == "kept" and run["message"].startswith("保留当前版本：新版本宏 F1")
+    assert "未高于" in run["message"]
