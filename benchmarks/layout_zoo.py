@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nlp.pipeline import parse_bytes
-from tests.fixtures.zoo import FORMATS, VARIATIONS, file_name, make_case, render
+from tests.fixtures.reportgen.zoo import FORMATS, VARIATIONS, file_name, make_case, render
 
 
 def accuracy(found: dict, truth: dict) -> tuple[int, int]:

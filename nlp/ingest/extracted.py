@@ -37,6 +37,19 @@ class GridCell:
 GridRow = tuple[GridCell, ...]
 
 
+def source_cells(cells: list[GridCell]) -> list[GridCell]:
+    """The cells with the copies of a merged cell dropped: a colspan=2 value counts once."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for cell in cells:
+        if cell.origin is not None:
+            if cell.origin in seen:
+                continue
+            seen.add(cell.origin)
+        out.append(cell)
+    return out
+
+
 @dataclass(frozen=True)
 class Extracted:
     """Everything a reader could take out of one document."""

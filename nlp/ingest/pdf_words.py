@@ -16,6 +16,7 @@ _MAX_CELL = 12  # characters: a value or column header; only a row's first word 
 _HEADER_GAP = 0.3  # character heights between header words: wider than a space in running text
 _VALUE = re.compile(r"^(?:[+-]?\d[\d,.]*|[/／—–-]+)$")  # a number or a not-applicable mark
 _NEAR = 4.0  # character heights between the tops of neighbouring table lines
+_WRAPPED_ROW = 6.0  # character heights a row with a label wrapped over three lines may take
 
 
 def _lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -67,6 +68,14 @@ def _table_lines(lines: list[list[dict[str, Any]]]) -> list[bool]:
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and chosen[j]]
             if any(abs(lines[j][0]["top"] - line[0]["top"]) <= _NEAR * _height(line) for j in near):
                 chosen[i] = changed = True
+    # A line between two table lines that lie close together is part of the table too: a row label on
+    # a line of its own, or a wrapped label's second line.
+    tops = [line[0]["top"] for line in lines]
+    picked = [i for i, c in enumerate(chosen) if c]
+    for a, b in itertools.pairwise(picked):
+        if b - a > 1 and tops[b] - tops[a] <= _WRAPPED_ROW * _height(lines[a]):
+            for i in range(a + 1, b):
+                chosen[i] = True
     return chosen
 
 

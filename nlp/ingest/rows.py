@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from nlp.ingest.extracted import GridRow
+from nlp.ingest.extracted import GridRow, source_cells
 from nlp.normalize import squash
 
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 # Single-cell rows that still belong to table 二: block titles and column headers cut off by a page break.
 _TABLE_CAPTION = re.compile(r"^(?:第[二2]十条第[（(]|信息内容|本年.{0,6}(?:数量|件数|金额)|申请人情况)")
 
@@ -17,4 +18,7 @@ def is_table_row(row: GridRow) -> bool:
     filled = {squash(c.text) for c in row if c.text.strip()}
     if len(filled) >= 2:
         return True
+    # A row of equal numbers ("0 0 0 0 0 0 0") whose label stands on the line above.
+    if filled and all(_NUMBER.match(t) for t in filled):
+        return sum(1 for c in source_cells(list(row)) if c.text.strip()) >= 3
     return len(filled) == 1 and len(next(iter(filled))) < 30 and bool(_TABLE_CAPTION.match(next(iter(filled))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations, pairwise, product
 
-from nlp.ingest.extracted import GridCell
+from nlp.ingest.extracted import GridCell, source_cells
 
 # A value cell lies under one column when at least this share of it (or of the column) overlaps that column;
 # below it the cell straddles a boundary and every column it touches is a candidate.
@@ -23,19 +23,6 @@ class Placed:
 
 
 Alignment = dict[str, Placed]
-
-
-def source_cells(cells: list[GridCell]) -> list[GridCell]:
-    """The row's cells with the copies of a merged cell dropped: a colspan=2 value counts once."""
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for cell in cells:
-        if cell.origin is not None:
-            if cell.origin in seen:
-                continue
-            seen.add(cell.origin)
-        out.append(cell)
-    return out
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -119,23 +106,39 @@ class HeaderModel:
         return options, outside
 
 
-def ordered_alignments(values: list[GridCell], columns: tuple[str, ...]) -> list[Alignment]:
-    """Without geometry: the cells in template order, or, when the row has fewer cells than columns
-    (a blank cell lost in copying), every way of leaving columns out while keeping the cells' order."""
+def ordered_alignments(values: list[GridCell], columns: tuple[str | None, ...]) -> list[Alignment]:
+    """Without geometry, the cells in the header's order (None: an empty filler column the header shows).
+    A row with more cells than columns loses empty padding at its ends, or else one or two of its empty
+    cells; a row with fewer (a blank cell lost in copying) leaves columns out in every way that keeps the
+    cells' order. Several ways come back for the row's arithmetic to choose among."""
     cells = source_cells(values)
-    if len(cells) > len(columns):
-        extra = len(cells) - len(columns)
-        if not any(c.text.strip() for c in cells[len(columns) :]):
-            cells = cells[: len(columns)]
-        elif not any(c.text.strip() for c in cells[:extra]):
-            cells = cells[extra:]
-        else:
+    real = tuple(c for c in columns if c is not None)
+    fillers_blank = all(not cell.text.strip() for cell, c in zip(cells, columns, strict=False) if c is None)
+    if len(real) < len(columns) and len(cells) == len(columns) and fillers_blank:
+        return [{c: Placed(cell, "template_order", 0.9) for c, cell in zip(columns, cells, strict=True) if c is not None}]
+    n = len(real)
+    if len(cells) > n:
+        extra = len(cells) - n
+        if not any(c.text.strip() for c in cells[n:]):
+            return [_in_order(real, cells[:n], 0.9)]
+        if not any(c.text.strip() for c in cells[:extra]):
+            return [_in_order(real, cells[extra:], 0.9)]
+        empty = [i for i, c in enumerate(cells) if not c.text.strip()]
+        if extra > 2 or len(empty) < extra:
             return []
-    if len(cells) == len(columns):
-        return [{column: Placed(cell, "template_order", 0.9) for column, cell in zip(columns, cells, strict=True)}]
-    if not cells or len(columns) - len(cells) > 2:
+        return [
+            _in_order(real, [c for i, c in enumerate(cells) if i not in dropped], 0.5)
+            for dropped in map(set, combinations(empty, extra))
+        ]
+    if len(cells) == n:
+        return [_in_order(real, cells, 0.9)]
+    if not cells or n - len(cells) > 2:
         return []
     return [
         {column: Placed(cell, "template_order", 0.5) for column, cell in zip(chosen, cells, strict=True)}
-        for chosen in combinations(columns, len(cells))
+        for chosen in combinations(real, len(cells))
     ]
+
+
+def _in_order(columns: tuple[str, ...], cells: list[GridCell], confidence: float) -> Alignment:
+    return {column: Placed(cell, "template_order", confidence) for column, cell in zip(columns, cells, strict=True)}

@@ -150,9 +150,13 @@ class _Reader:
     t3_columns: tuple[str, ...] = TABLE3_COLUMN_IDS  # data columns in the order the report prints them
     t3_header_cells: dict[str, int] = field(default_factory=dict)
     t3_spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # header column extents
+    t3_label_only: str | None = None  # the row just read had a label and no filled cell
+    t3_text_upper: list[str | None] = field(default_factory=list)  # a text header's upper line
+    t3_text_order: tuple[str | None, ...] = ()  # the data cells' columns by a text header (None: filler)
     # table 四
     t4_group_spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     t4_cell_spans: list[tuple[str, tuple[float, float]]] = field(default_factory=list)
+    t4_text_order: tuple[str, ...] = ()  # the fifteen columns in a text header's order
 
     def add(
         self, table: str, block: str | None, row: str, column: str, cell: GridCell, unit: str | None = None,
@@ -179,7 +183,7 @@ class _Reader:
 
 
 def _place(
-    reader: _Reader, where: str, values: list[GridCell], model: HeaderModel | None, columns: tuple[str, ...],
+    reader: _Reader, where: str, values: list[GridCell], model: HeaderModel | None, columns: tuple[str | None, ...],
     holds: Callable[[Alignment], bool],
 ) -> Alignment | None:
     """The row's cells under their columns: by the header's extents where the reader gave them, in template
@@ -199,7 +203,7 @@ def _place(
     if geometric is not None:
         # Under a header, a column no cell reaches is a blank cell: a PDF prints no glyph there.
         for option in options:
-            for column in columns:
+            for column in filter(None, columns):
                 option.setdefault(column, Placed(GridCell("", page), "geometry", 0.8))
     if len(options) == 1:
         return options[0]
@@ -306,13 +310,19 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
         if row is not None and row.id == "r3_6_other" and not has_values and len(values) != len(TABLE3_COLUMN_IDS):
             reader.parent = "r3_6_other"
             return
-    if row is None and has_values:
+    if row is None and has_values and reader.t3_label_only is not None:
+        # The label stood on a line of its own (with empty cells or none); its numbers follow on this one.
+        row = _T3_BY_ID[reader.t3_label_only]
+        for key in [k for k in reader.cells if k[0] == "table3" and k[2] == row.id]:
+            del reader.cells[key]
+    elif row is None and has_values:
         # A row of numbers whose label got lost (or is a fragment such as "理" of a wrapped group label):
         # it is the next row of the template.
         following = [r for r in _T3_ORDER[reader.last_t3 + 1 :] if not reader.cells.get(("table3", None, r.id, "natural"))]
         row = following[0] if following else None
         if row is not None and row.id == "r3_6_other" and reader.t3_seen_sub_rows:
             row = following[1] if len(following) > 1 else None
+    reader.t3_label_only = None
     if row is None:
         return
     if reader.pending_group and reader.pending_group[0] == row.parent and not has_values:
@@ -324,7 +334,13 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
         reader.t3_seen_sub_rows = True
     if row.id == "r3_6_other":
         reader.t3_single_other = True
-    placed = _place(reader, f"表三“{row.label}”一行", values, _t3_model(reader), reader.t3_columns, _t3_holds)
+    if child_labels and not any(c.text.strip() for c in values):
+        reader.t3_label_only = row.id
+        if not values:  # a label with no cells at all: its numbers, if any, come on the next line
+            reader.last_t3 = max(reader.last_t3, _T3_INDEX[row.id])
+            return
+    columns = reader.t3_text_order or reader.t3_columns
+    placed = _place(reader, f"表三“{row.label}”一行", values, _t3_model(reader), columns, _t3_holds)
     if placed is None:
         reader.errors.append(
             ReportError(
@@ -357,6 +373,8 @@ def _t3_header(reader: _Reader, row: GridRow) -> None:
             reader.t3_header_cells[column] = index
             if cell.span is not None:
                 reader.t3_spans[column] = cell.span
+    if all(cell.span is None for cell in row):
+        _t3_text_order(reader, row)
     positions = set(reader.t3_header_cells.values())
     # Only a header laid out on the same grid as the data (distinct positions) can reorder columns;
     # text copies drop the leading empty cells of header lines.
@@ -369,13 +387,47 @@ def _t3_header(reader: _Reader, row: GridRow) -> None:
         reader.t3_columns = order
 
 
+_ORGS = "法人或其他组织"
+
+
+def _t3_text_order(reader: _Reader, row: GridRow) -> None:
+    """A text copy keeps the cells of a header line in order but not where they stood: 自然人, any empty
+    filler, 法人或其他组织 and 总计 on one line, the organisations on the next. Together they give the
+    order of the data cells."""
+    texts = [squash(c.text) for c in row]
+    while texts and not texts[0]:
+        texts.pop(0)
+    while texts and not texts[-1]:
+        texts.pop()
+    columns = [_T3_HEADER_LABELS.get(t) for t in texts]
+    if "natural" in columns and _ORGS in texts:
+        reader.t3_text_upper = [c or (_ORGS if t == _ORGS else None) for t, c in zip(texts, columns, strict=True) if c or t == _ORGS or not t]
+        return
+    orgs = [c for c in columns if c]
+    if not reader.t3_text_upper or len(orgs) < len(TABLE3_COLUMN_IDS) - 2:
+        return
+    order = [c for item in reader.t3_text_upper for c in (orgs if item == _ORGS else [item])]
+    if sorted(c for c in order if c) == sorted(TABLE3_COLUMN_IDS):
+        reader.t3_text_order = tuple(order)
+        if tuple(c for c in order if c) != TABLE3_COLUMN_IDS:
+            reader.errors.append(
+                ReportError("table3_columns_reordered", "表三申请人列的顺序与模板不同，已按表头对应读取", "warning", row[0].page)
+            )
+
+
 _T4_COLUMNS = tuple(f"{g}/{c}" for g in TABLE4_GROUP_IDS for c in TABLE4_CELL_IDS)
 _T4_GROUP_LABELS = {squash(label): group for group, label in TABLE4_GROUPS}
 _T4_CELL_LABELS = {squash(label): cell for cell, label in TABLE4_CELLS}
 
 
 def _t4_header(reader: _Reader, row: GridRow) -> None:
-    """Collect the extents of table 四's group and result headers."""
+    """Collect the extents of table 四's group and result headers; in a text copy, without extents, the order
+    of the result headers (the same under each group)."""
+    if all(cell.span is None for cell in row):
+        results = list(dict.fromkeys(_T4_CELL_LABELS[t] for t in map(squash, (c.text for c in row)) if t in _T4_CELL_LABELS))
+        if len(results) == len(TABLE4_CELL_IDS) and not reader.t4_text_order:
+            reader.t4_text_order = tuple(f"{g}/{c}" for g in TABLE4_GROUP_IDS for c in results)
+        return
     for cell in row:
         if cell.span is None:
             continue
@@ -404,7 +456,7 @@ def _t4_model(reader: _Reader) -> HeaderModel | None:
 def _read_table4_row(reader: _Reader, values: list[GridCell]) -> bool:
     if _blank(values):
         return False
-    placed = _place(reader, "表四数据行", values, _t4_model(reader), _T4_COLUMNS, _t4_holds)
+    placed = _place(reader, "表四数据行", values, _t4_model(reader), reader.t4_text_order or _T4_COLUMNS, _t4_holds)
     if placed is None:
         return False
     for column in _T4_COLUMNS:
