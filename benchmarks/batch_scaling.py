@@ -21,12 +21,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))  # the report generator is test tooling: tests/fixtures/reportgen, not installed
 
-from make_corpus import make_corpus, synth  # noqa: E402
+from make_corpus import make_corpus  # noqa: E402
 
 from service.batch.journal import read_journal  # noqa: E402
 from service.batch.runner import run_batch  # noqa: E402
 from service.batch.settings import BatchSettings  # noqa: E402
+from tests.fixtures import reportgen  # noqa: E402
 
 
 def timed(inputs: list[str], out: Path, settings: BatchSettings) -> tuple[float, int, Any]:
@@ -89,8 +91,8 @@ def make_pdf_corpus(folder: Path, count: int, cache: Path) -> None:
     if not base.exists():
         cache.mkdir(parents=True, exist_ok=True)
         one = cache / "one.pdf"
-        synth.to_pdf(synth.make_report(7, "v2021", 2023), one)
-        synth.make_long_pdf(one, base, pages=5)
+        reportgen.to_pdf(reportgen.make_report(7, "v2021", 2023), one)
+        reportgen.make_long_pdf(one, base, pages=5)
     data = base.read_bytes()
     for i in range(count):
         # A trailing comment after %%EOF changes the hash, not the document: each copy is scored anew.

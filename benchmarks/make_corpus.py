@@ -11,30 +11,18 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import importlib.util
 import json
 import random
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the report generator is test tooling: tests/fixtures/reportgen, not installed
 
-
-def _load_synth() -> ModuleType:
-    """tests/fixtures/synth.py by path, so that benchmarks do not depend on the tests package layout."""
-    spec = importlib.util.spec_from_file_location("nianbao_synth", ROOT / "tests" / "fixtures" / "synth.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
+from tests.fixtures import reportgen  # noqa: E402
 
 # Invented places (no real province or city is named).
 PROVINCES = ("江南省", "岭西省", "海东省", "河阳省")
@@ -62,13 +50,10 @@ def body(rng: random.Random) -> tuple[str, str, str, str]:
     return province, city, "county" if dept == "人民政府" else "department", f"{province}{city}{county}{dept}"
 
 
-def _short(agency: str) -> str:
-    return synth._short_name(agency)
-
-
 def copy_to(text: str, source_agency: str, target_agency: str) -> str:
     """The text of one body's report passed off as another's (what 照抄 looks like)."""
-    return text.replace(source_agency, target_agency).replace(_short(source_agency), _short(target_agency))
+    short_source, short_target = reportgen.short_name(source_agency), reportgen.short_name(target_agency)
+    return text.replace(source_agency, target_agency).replace(short_source, short_target)
 
 
 def shift_year(text: str, year: int, to: int) -> str:
@@ -76,14 +61,14 @@ def shift_year(text: str, year: int, to: int) -> str:
     return text.replace(str(year + 1), "\0").replace(str(year), str(to)).replace("\0", str(to + 1))
 
 
-def render_pdf(report: Any, cache: Path, dest: Path) -> None:
+def render_pdf(report: reportgen.SyntheticReport, cache: Path, dest: Path) -> None:
     """A PDF of the report through LibreOffice, cached by the report's text."""
-    key = hashlib.sha256(synth.to_text(report).encode()).hexdigest()[:24]
+    key = hashlib.sha256(reportgen.to_text(report).encode()).hexdigest()[:24]
     cached = cache / f"{key}.pdf"
     if not cached.exists():
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
-            synth.to_pdf(report, Path(tmp) / "r.pdf")
+            reportgen.to_pdf(report, Path(tmp) / "r.pdf")
             shutil.copy(Path(tmp) / "r.pdf", cached)
     shutil.copy(cached, dest)
 
@@ -107,7 +92,7 @@ def make_corpus(n: int, out: Path, pdf_share: float, seed: int, cache: Path, dup
         if rng.random() < 0.25:
             injected = rng.choice(sorted(ERRORS))
             options = dict(ERRORS[injected][1])
-        report = synth.make_report(seed * 1_000_003 + i, template, year, agency=agency, **options)
+        report = reportgen.make_report(seed * 1_000_003 + i, template, year, agency=agency, **options)
         name = f"r{i:05d}"
         dup = None
         if i >= n_pdf and texts and rng.random() < dup_share:
@@ -128,10 +113,10 @@ def make_corpus(n: int, out: Path, pdf_share: float, seed: int, cache: Path, dup
             render_pdf(report, cache, path)
         elif i % 2:
             path = files / f"{name}.html"
-            path.write_text(synth.to_html(report), encoding="utf-8")
+            path.write_text(reportgen.to_html(report), encoding="utf-8")
         else:
             path = files / f"{name}.txt"
-            text = synth.to_text(report)
+            text = reportgen.to_text(report)
             path.write_text(text, encoding="utf-8")
             if injected is None:
                 texts.append((path.name, agency, year, text))

@@ -11,7 +11,7 @@ import pytest
 from nlp.pipeline import parse_bytes, parse_file
 from nlp.report import Report
 from tests.conftest import FIXTURES
-from tests.fixtures.synth import make_long_pdf
+from tests.fixtures.reportgen import make_long_pdf
 
 GOOD = [
     "v2021-complete.pdf",

@@ -21,7 +21,7 @@ from service.batch.settings import BatchSettings, Limits
 from service.batch.task import Task, run_task
 from service.cli_batch import batch
 from tests.conftest import FIXTURES
-from tests.fixtures.synth import make_report, to_html, to_text
+from tests.fixtures.reportgen import make_report, to_html, to_text
 
 app = typer.Typer()
 app.command()(batch)

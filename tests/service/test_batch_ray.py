@@ -8,7 +8,7 @@ import ray  # noqa: F401 -- a required dependency (pyproject): a broken install 
 
 from service.batch.runner import run_batch
 from service.batch.settings import BatchSettings
-from tests.fixtures.synth import make_report, to_html, to_text
+from tests.fixtures.reportgen import make_report, to_html, to_text
 
 
 def _corpus(folder: Path) -> None:
