@@ -66,5 +66,11 @@ def t3_row_label(row: str) -> str:
     group = _GROUP_SHORT.get(parent or "")
     return f"{group}·{label}" if group else label
 
+# How the reader placed a cell under its column, as a reviewer reads it.
+PLACEMENT_NAMES: dict[str, str] = {
+    "header_span": "按表头的合并单元格位置", "geometry": "按版面横向位置", "arithmetic_choice": "按勾稽关系在多种对齐中选择",
+    "template_order": "按模板列顺序",
+}
+
 # A report's reading status as reviewers see it; needs_review scores are listed apart, never ranked.
 STATUS_NAMES: dict[str, str] = {"ok": "已读取", "needs_review": "需人工复核", "failed": "读取失败"}

@@ -8,6 +8,9 @@ from typing import Any, Literal
 NA = "NA"
 # Statuses of a report that was read: it has text and tables to score and to compare across years.
 READ_STATUSES = ("ok", "needs_review")
+# A cell placed with less confidence than this is marked for a second look (template order without a header,
+# an alignment chosen by the table's arithmetic).
+UNCERTAIN_BELOW = 0.85
 CellValue = int | float | str | None  # a number, None for blank, or NA for "/", "—", "不适用"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 
@@ -97,6 +100,11 @@ class Cell:
     bbox: BBox | None = None
     placement: Placement | None = None  # None in reports stored before placements were recorded
     confidence: float | None = None  # 0–1: how sure the reader is of the column (not of the value)
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether the reader was unsure which column the value belongs to: a reviewer should look."""
+        return self.confidence is not None and self.confidence < UNCERTAIN_BELOW
 
 
 @dataclass(frozen=True)

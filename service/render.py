@@ -5,19 +5,37 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from nlp.labels import STATUS_NAMES
-from nlp.report import NA, CellValue, Report
+from nlp.labels import SECTION_NAMES, STATUS_NAMES, TABLE_SECTIONS, TABLE_TITLES
+from nlp.report import NA, Cell, Report
 from nlp.schema import SECTION_BY_KEY, TABLE2, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_CELLS, TABLE4_GROUPS
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _show(value: CellValue) -> str:
+def _show(cell: Cell | None) -> str:
+    """A cell's value for the terminal; a "?" marks a value whose column the reader was unsure of."""
+    if cell is None:
+        return "[red]—[/red]"
+    value = cell.value
     if value is None:
-        return "[dim]（空）[/dim]"
-    if value == NA:
-        return "[dim]不适用[/dim]"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+        shown = "[dim]（空）[/dim]"
+    elif value == NA:
+        shown = "[dim]不适用[/dim]"
+    else:
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+    return f"[yellow]{shown}?[/yellow]" if cell.uncertain else shown
+
+
+def _absent(report: Report, table: str, console: Console) -> bool:
+    """Say why a table is not shown (not in the document, or there but unreadable); False when it is there."""
+    if table in report.tables.found:
+        return False
+    unread = report.tables.unread(table)
+    if unread:
+        console.print(f"[yellow]{unread[0].message}[/yellow]")
+    else:
+        console.print(f"[yellow]未找到{TABLE_TITLES[table]}[/yellow]")
+    return True
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -53,13 +71,14 @@ def render_report(report: Report, console: Console) -> None:
     _render_table2(report, console)
     _render_table3(report, console)
     _render_table4(report, console)
+    if any(c.uncertain for c in report.tables.cells):
+        console.print("[yellow]?[/yellow] 该单元格的列位置读取把握不大，请对照原文核对")
 
 
 def _render_table2(report: Report, console: Console) -> None:
-    if "table2" not in report.tables.found:
-        console.print("[yellow]未找到表二（主动公开政府信息情况）[/yellow]")
+    if _absent(report, "table2", console):
         return
-    table = Table(title="二、主动公开政府信息情况")
+    table = Table(title=SECTION_NAMES[TABLE_SECTIONS["table2"]])
     table.add_column("项目")
     table.add_column("信息内容")
     table.add_column("数据")
@@ -68,7 +87,7 @@ def _render_table2(report: Report, console: Console) -> None:
             values = []
             for column in spec.columns:
                 cell = report.tables.get("table2", row, column, spec.id)
-                shown = _show(cell.value) if cell else "[red]未找到[/red]"
+                shown = _show(cell) if cell else "[red]未找到[/red]"
                 unit = cell.unit if cell and cell.unit else ""
                 values.append(f"{column}：{shown}{unit}")
             table.add_row(f"第二十条第（{spec.item}）项", row, "；".join(values))
@@ -76,10 +95,9 @@ def _render_table2(report: Report, console: Console) -> None:
 
 
 def _render_table3(report: Report, console: Console) -> None:
-    if "table3" not in report.tables.found:
-        console.print("[yellow]未找到表三（收到和处理政府信息公开申请情况）[/yellow]")
+    if _absent(report, "table3", console):
         return
-    table = Table(title="三、收到和处理政府信息公开申请情况")
+    table = Table(title=SECTION_NAMES[TABLE_SECTIONS["table3"]])
     table.add_column("项目")
     for _, label in TABLE3_COLUMNS:
         table.add_column(label, justify="right")
@@ -88,20 +106,18 @@ def _render_table3(report: Report, console: Console) -> None:
     layout = "v2019" if "r3_6_other" in present else "v2021"
     for row in TABLE3_ROWS[layout]:
         cells = [report.tables.get("table3", row.id, column) for column, _ in TABLE3_COLUMNS]
-        shown = [_show(c.value) if c else "[red]—[/red]" for c in cells]
-        table.add_row(row.label[:16], *shown)
+        table.add_row(row.label[:16], *[_show(c) for c in cells])
     console.print(table)
 
 
 def _render_table4(report: Report, console: Console) -> None:
-    if "table4" not in report.tables.found:
-        console.print("[yellow]未找到表四（行政复议、行政诉讼情况）[/yellow]")
+    if _absent(report, "table4", console):
         return
-    table = Table(title="四、政府信息公开行政复议、行政诉讼情况")
+    table = Table(title=SECTION_NAMES[TABLE_SECTIONS["table4"]])
     table.add_column("")
     for _, label in TABLE4_CELLS:
         table.add_column(label, justify="right")
     for group, label in TABLE4_GROUPS:
         cells = [report.tables.get("table4", group, cell) for cell, _ in TABLE4_CELLS]
-        table.add_row(label, *[_show(c.value) if c else "[red]—[/red]" for c in cells])
+        table.add_row(label, *[_show(c) for c in cells])
     console.print(table)
