@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from functools import cache
 from itertools import pairwise
 
-from nlp.ingest.extracted import GridCell, GridRow
+from nlp.ingest.extracted import GridCell, GridRow, source_cells
 from nlp.normalize import parse_cell, squash
 from nlp.report import Cell, ReportError, Tables
 from nlp.schema import (
@@ -157,6 +157,9 @@ class _Reader:
     t4_group_spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     t4_cell_spans: list[tuple[str, tuple[float, float]]] = field(default_factory=list)
     t4_text_order: tuple[str, ...] = ()  # the fifteen columns in a text header's order
+    t4_by_rows: bool = False  # table 四 printed one group per row under a header of the five results
+    t4_row_order: tuple[str, ...] = ()  # the five results in a text header's order
+    t4_pending: str | None = None  # a group whose label stood on a line of its own
 
     def add(
         self, table: str, block: str | None, row: str, column: str, cell: GridCell, unit: str | None = None,
@@ -427,6 +430,7 @@ def _t4_header(reader: _Reader, row: GridRow) -> None:
         results = list(dict.fromkeys(_T4_CELL_LABELS[t] for t in map(squash, (c.text for c in row)) if t in _T4_CELL_LABELS))
         if len(results) == len(TABLE4_CELL_IDS) and not reader.t4_text_order:
             reader.t4_text_order = tuple(f"{g}/{c}" for g in TABLE4_GROUP_IDS for c in results)
+            reader.t4_row_order = tuple(results)
         return
     for cell in row:
         if cell.span is None:
@@ -451,6 +455,56 @@ def _t4_model(reader: _Reader) -> HeaderModel | None:
     if len(columns) != len(_T4_COLUMNS) or any(a[1] > b[0] for a, b in pairwise(ordered)):
         return None
     return HeaderModel(widened(columns))
+
+
+def _is_t4_result_header(row: GridRow) -> bool:
+    """A header naming the five results once each and no group: table 四 printed one group per row."""
+    texts = [squash(c.text) for c in source_cells(list(row)) if c.text.strip()]
+    results = [t for t in texts if t in _T4_CELL_LABELS]
+    groups = [t for t in texts if t in _T4_GROUP_LABELS or t == "行政诉讼"]
+    return len(results) == len(set(results)) == len(TABLE4_CELL_IDS) and not groups
+
+
+def _t4_group_of(joined: str) -> str | None:
+    text = squash(joined)
+    # The litigation groups first: "行政复议" is no part of their labels, but a label could carry both.
+    return next((g for g, label in reversed(TABLE4_GROUPS) if squash(label) in text), None)
+
+
+def _read_table4_group_row(reader: _Reader, labels: list[str], values: list[GridCell]) -> bool:
+    """One row of table 四 printed one group per row; a label on a line of its own waits for the numbers
+    below it, and numbers without a label belong to the first group not yet read."""
+    joined = "".join(labels)
+    group = _t4_group_of(joined) if labels else None
+    if labels and group is None:
+        return squash(joined) == "行政诉讼"  # the label over the two litigation rows, alone on its line
+    if _blank(values):
+        reader.t4_pending = group
+        return group is not None
+    if group is None:
+        group = reader.t4_pending or next((g for g in TABLE4_GROUP_IDS if ("table4", None, g, "total") not in reader.cells), None)
+    reader.t4_pending = None
+    if group is None:
+        return False
+    spans = {_T4_CELL_LABELS[text]: span for text, span in reader.t4_cell_spans}
+    model = HeaderModel(widened(spans)) if len(spans) == len(TABLE4_CELL_IDS) else None
+    name = dict(TABLE4_GROUPS)[group]
+    placed = _place(
+        reader, f"表四“{name}”一行", values, model, reader.t4_row_order or TABLE4_CELL_IDS,
+        lambda a: _sums_hold(a, TABLE4_CELL_IDS[:-1], "total"),
+    )
+    if placed is None:
+        reader.errors.append(
+            ReportError("table_row_misaligned", f"表四“{name}”一行的数据单元格无法与表头对齐，未读取该行", "warning", values[0].page)
+        )
+        return True
+    for cell_id in TABLE4_CELL_IDS:
+        if cell_id in placed:
+            p = placed[cell_id]
+            reader.add("table4", None, group, cell_id, p.cell, placement=p.placement, confidence=p.confidence)
+    if all(("table4", None, g, "total") in reader.cells for g in TABLE4_GROUP_IDS):
+        reader.state = None
+    return True
 
 
 def _read_table4_row(reader: _Reader, values: list[GridCell]) -> bool:
@@ -596,6 +650,12 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
     if _is_t3_header(labels):
         reader.state = "table3"
         _t3_header(reader, row)
+        return
+    if _is_t4_result_header(row):
+        reader.state, reader.t4_by_rows = "table4", True
+        _t4_header(reader, row)
+        return
+    if reader.t4_by_rows and reader.state == "table4" and _read_table4_group_row(reader, labels, values):
         return
     if _is_t4_header(row, labels, values):
         reader.state = "table4"
