@@ -30,7 +30,7 @@ def main() -> None:
     from training.active import diverse_order, uncertainty
     from training.data import corpus_dir, corpus_reports, heldout_examples, load_gold, split_of, weak_examples
     from training.evaluate import score
-    from training.synth import synth_examples
+    from training.synthetic_sentences import synthetic_sentences
 
     gold = load_gold()
     if not gold:
@@ -40,7 +40,7 @@ def main() -> None:
     pool = [g for g in gold if split_of(g.file) == "train"]
     reports = [(f, r) for f, r in corpus_reports() if split_of(f) == "train"]
     weak = {(w.file, w.start, w.end): w for w in weak_examples(reports)}
-    synth = [(t, lab) for t, lab in synth_examples(args.synth)]
+    synth = [(t, lab) for t, lab in synthetic_sentences(args.synth)]
     # Start: every weakly labelled train sentence (pool sentences included, with their weak label) + templates.
     base_texts = [w.text for w in weak.values()] + [t for t, _ in synth]
     base_labels = [w.label for w in weak.values()] + [lab for _, lab in synth]

@@ -44,10 +44,10 @@ def main() -> None:
                    if (w.file, w.start, w.end) not in gold)
     if len(answers) < args.answers:
         # The corpus has fewer train-split sentences than that: template sentences not in the base data fill up.
-        from training.synth import synth_examples
+        from training.synthetic_sentences import synthetic_sentences
 
         seen = {e.text for e in training_examples()} | {a.text for a in answers}
-        fill = [Answer(t, lab, key="synth") for t, lab in synth_examples(args.answers * 4) if t not in seen]
+        fill = [Answer(t, lab, key="synth") for t, lab in synthetic_sentences(args.answers * 4) if t not in seen]
         answers.extend(fill[: args.answers - len(answers)])
     answers = answers[: args.answers]
     config = RetrainConfig() if args.epochs is None else RetrainConfig(epochs=args.epochs)

@@ -22,9 +22,9 @@ from nlp.vocabulary import CUE_PHRASES, LABELS, MEASURE_OPENERS, SETUP_VERBS, SH
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nlp", "models", "training", "eval", "service")
 HOMES = {ROOT / "nlp" / "vocabulary.py", ROOT / "nlp" / "labels.py"}
-# training/synth.py writes sentences rather than matching them: its fragments are the text of the shipped
+# training/synthetic_sentences.py writes sentences rather than matching them: its fragments are the text of the shipped
 # model's synthetic training set and stay fixed so that set can be rebuilt.
-WRITERS = {ROOT / "training" / "synth.py"}
+WRITERS = {ROOT / "training" / "synthetic_sentences.py"}
 # Word lists by what they signal; a literal holding three words of one list is a copy of that list.
 WORD_LISTS: dict[str, frozenset[str]] = {
     **{kind: frozenset(phrases) for kind, phrases in CUE_PHRASES.items()},

@@ -14,7 +14,7 @@ from pathlib import Path
 from nlp.pipeline import parse_file
 from nlp.report import Report
 from nlp.vocabulary import LABELS as LABELS  # re-exported for tests and callers of this module
-from training.synth import synth_examples
+from training.synthetic_sentences import synthetic_sentences
 from training.weak import contexts_of, weak_label
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def training_examples(n_synth: int = 300, root: Path | None = None,
     have = {(g.file, g.start, g.end) for g in gold}
     reports = [(f, r) for f, r in corpus_reports(root) if f not in held_out]
     weak = [w for w in weak_examples(reports) if (w.file, w.start, w.end) not in have]
-    synth = [Example(t, lab, source="synth") for t, lab in synth_examples(n_synth)]
+    synth = [Example(t, lab, source="synth") for t, lab in synthetic_sentences(n_synth)]
     return gold + weak + load_written() + synth
 
 
@@ -158,7 +158,7 @@ def pretraining_texts(root: Path | None = None) -> list[str]:
     for _, report in corpus_reports(root):
         lines.extend(x.strip() for x in report.text.splitlines() if len(x.strip()) >= 4)
     lines.extend(e.text for e in load_written())
-    lines.extend(t for t, _ in synth_examples(300))
+    lines.extend(t for t, _ in synthetic_sentences(300))
     return lines
 
 

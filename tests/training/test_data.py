@@ -21,7 +21,7 @@ from training.data import (
     split_of,
     training_examples,
 )
-from training.synth import synth_examples
+from training.synthetic_sentences import synthetic_sentences
 from training.weak import Context, weak_label, weak_votes
 
 needs_corpus = pytest.mark.skipif(not corpus_dir().is_dir(), reason="real corpus not present")
@@ -85,14 +85,14 @@ def test_written_examples_cover_every_label() -> None:
     counts = Counter(e.label for e in written)
     assert set(counts) == set(LABELS)
     assert min(counts.values()) >= 25
-    synth = synth_examples(20)
+    synth = synthetic_sentences(20)
     assert Counter(lab for _, lab in synth) == dict.fromkeys(LABELS, 20)
 
 
 @needs_corpus
 def test_no_written_text_copies_the_corpus() -> None:
     corpus = "\n".join(r.text for _, r in corpus_reports())
-    for text in [e.text for e in load_written()] + [t for t, _ in synth_examples(300)]:
+    for text in [e.text for e in load_written()] + [t for t, _ in synthetic_sentences(300)]:
         for i in range(max(0, len(text) - 13)):
             assert text[i : i + 14] not in corpus, text
 

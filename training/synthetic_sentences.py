@@ -44,7 +44,7 @@ _ASSESS = ("年度绩效考核", "目标责任考核", "综合考评", "督查�
 _CN = "一二三四五六"
 
 
-def synth_examples(n_per_label: int = 400, seed: int = 13) -> list[tuple[str, str]]:
+def synthetic_sentences(n_per_label: int = 400, seed: int = 13) -> list[tuple[str, str]]:
     """(text, label) pairs built from our own fragments, balanced over the four topics."""
     rng = random.Random(seed)
     out: list[tuple[str, str]] = []
