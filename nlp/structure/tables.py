@@ -651,7 +651,8 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
         reader.state = "table3"
         _t3_header(reader, row)
         return
-    if _is_t4_result_header(row):
+    # Under 行政复议 / 行政诉讼 (state table4 already) a line of the five results is the template's own header.
+    if reader.state != "table4" and _is_t4_result_header(row):
         reader.state, reader.t4_by_rows = "table4", True
         _t4_header(reader, row)
         return
