@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
-from itertools import pairwise
+from itertools import islice, pairwise, product
 
 from nlp.ingest.extracted import GridCell, GridRow, source_cells
 from nlp.normalize import parse_cell, squash
@@ -25,6 +25,7 @@ from nlp.schema import (
     Table3Row,
 )
 from nlp.structure.header import Alignment, HeaderModel, Placed, ordered_alignments, widened
+from nlp.structure.t3_identities import identities_holding
 
 _NUM_PREFIX = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[）)]|([一二三四五六七八九十]+)[、.．]|(\d{1,2})[.．、]?(?!\d))")
 _PAREN_NOTE = re.compile(r"[（(][^（()）]*[）)]$")
@@ -107,13 +108,19 @@ def _texts(alignment: Alignment) -> dict[str, str]:
     return {column: placed.cell.text.strip() for column, placed in alignment.items()}
 
 
+_MAX_COMBINATIONS = 4096  # alignments of the unsettled rows tried together; more is guesswork, not layout
 _COLUMN_NAMES = dict(TABLE3_COLUMNS) | {
     f"{g}/{c}": f"{gl}{cl}" for g, gl in TABLE4_GROUPS for c, cl in TABLE4_CELLS
 }
 
 
+_COLUMN_ORDER = {c: i for i, c in enumerate(_COLUMN_NAMES)}
+
+
 def _evidence(alignment: Alignment) -> str:
-    return "，".join(f"{_COLUMN_NAMES.get(c, c)}={p.cell.text.strip() or '空'}" for c, p in alignment.items())
+    """The reading, column by column in template order ("自然人=12，商业企业=空，…")."""
+    columns = sorted(alignment, key=lambda c: _COLUMN_ORDER.get(c, len(_COLUMN_ORDER)))
+    return "，".join(f"{_COLUMN_NAMES.get(c, c)}={alignment[c].cell.text.strip() or '空'}" for c in columns)
 
 
 def _distinct(options: list[Alignment]) -> list[Alignment]:
@@ -151,6 +158,8 @@ class _Reader:
     t3_header_cells: dict[str, int] = field(default_factory=dict)
     t3_spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # header column extents
     t3_label_only: str | None = None  # the row just read had a label and no filled cell
+    # rows whose alignment neither geometry nor the row's own sum could settle: (row, candidates, where)
+    t3_deferred: list[tuple[str, list[Alignment], str]] = field(default_factory=list)
     t3_text_upper: list[str | None] = field(default_factory=list)  # a text header's upper line
     t3_text_order: tuple[str | None, ...] = ()  # the data cells' columns by a text header (None: filler)
     # table 四
@@ -187,11 +196,13 @@ class _Reader:
 
 def _place(
     reader: _Reader, where: str, values: list[GridCell], model: HeaderModel | None, columns: tuple[str | None, ...],
-    holds: Callable[[Alignment], bool],
-) -> Alignment | None:
+    holds: Callable[[Alignment], bool], defer: bool = False,
+) -> tuple[Alignment | None, list[Alignment]]:
     """The row's cells under their columns: by the header's extents where the reader gave them, in template
     order otherwise. Where more than one alignment is possible, the one under which the row's own arithmetic
-    holds; values are never changed, only which column a cell is read under."""
+    holds; values are never changed, only which column a cell is read under. When the row's arithmetic
+    cannot tell either, geometry's best guess comes back with the candidates, for the caller to settle with
+    the whole table (`defer`) or to keep with a warning."""
     page = next((c.page for c in values if c.page is not None), None)
     geometric = model.alignments(values) if model is not None else None
     if geometric is not None:
@@ -209,7 +220,7 @@ def _place(
             for column in filter(None, columns):
                 option.setdefault(column, Placed(GridCell("", page), "geometry", 0.8))
     if len(options) == 1:
-        return options[0]
+        return options[0], []
     good = [option for option in options if holds(option)]
     if len(good) == 1:
         reader.errors.append(
@@ -220,8 +231,11 @@ def _place(
                 page,
             )
         )
-        return {column: Placed(p.cell, "arithmetic_choice", min(p.confidence, 0.8)) for column, p in good[0].items()}
+        return {column: Placed(p.cell, "arithmetic_choice", min(p.confidence, 0.8)) for column, p in good[0].items()}, []
     if geometric is not None and options:
+        guess = {column: Placed(p.cell, p.placement, min(p.confidence, 0.5)) for column, p in options[0].items()}
+        if defer:
+            return guess, good or options
         reader.errors.append(
             ReportError(
                 "table_alignment_ambiguous",
@@ -230,8 +244,8 @@ def _place(
                 page,
             )
         )
-        return {column: Placed(p.cell, p.placement, min(p.confidence, 0.5)) for column, p in options[0].items()}
-    return None
+        return guess, []
+    return None, []
 
 
 def _t3_model(reader: _Reader) -> HeaderModel | None:
@@ -343,7 +357,10 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
             reader.last_t3 = max(reader.last_t3, _T3_INDEX[row.id])
             return
     columns = reader.t3_text_order or reader.t3_columns
-    placed = _place(reader, f"表三“{row.label}”一行", values, _t3_model(reader), columns, _t3_holds)
+    where = f"表三“{row.label}”一行"
+    placed, candidates = _place(reader, where, values, _t3_model(reader), columns, _t3_holds, defer=True)
+    if candidates:
+        reader.t3_deferred.append((row.id, candidates, where))
     if placed is None:
         reader.errors.append(
             ReportError(
@@ -489,7 +506,7 @@ def _read_table4_group_row(reader: _Reader, labels: list[str], values: list[Grid
     spans = {_T4_CELL_LABELS[text]: span for text, span in reader.t4_cell_spans}
     model = HeaderModel(widened(spans)) if len(spans) == len(TABLE4_CELL_IDS) else None
     name = dict(TABLE4_GROUPS)[group]
-    placed = _place(
+    placed, _ = _place(
         reader, f"表四“{name}”一行", values, model, reader.t4_row_order or TABLE4_CELL_IDS,
         lambda a: _sums_hold(a, TABLE4_CELL_IDS[:-1], "total"),
     )
@@ -510,7 +527,7 @@ def _read_table4_group_row(reader: _Reader, labels: list[str], values: list[Grid
 def _read_table4_row(reader: _Reader, values: list[GridCell]) -> bool:
     if _blank(values):
         return False
-    placed = _place(reader, "表四数据行", values, _t4_model(reader), reader.t4_text_order or _T4_COLUMNS, _t4_holds)
+    placed, _ = _place(reader, "表四数据行", values, _t4_model(reader), reader.t4_text_order or _T4_COLUMNS, _t4_holds)
     if placed is None:
         return False
     for column in _T4_COLUMNS:
@@ -682,6 +699,59 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
         _read_table3_row(reader, labels, values)
 
 
+def _t3_numbers(reader: _Reader) -> dict[tuple[str, str], float]:
+    out = {}
+    for (table, _, row, column), cell in reader.cells.items():
+        if table == "table3":
+            out[(row, column)] = float(cell.value) if isinstance(cell.value, int | float) else 0.0
+    return out
+
+
+def _settle_t3(reader: _Reader) -> None:
+    """Rows whose cells could stand under more than one column (a value printed across a boundary next to a
+    blank), settled together: the combination of their alignments under which most of the table's column
+    identities hold, when only one combination does. Otherwise geometry's best guess stays, with a warning."""
+    deferred = reader.t3_deferred
+    if not deferred:
+        return
+    combos = list(islice(product(*(candidates for _, candidates, _ in deferred)), _MAX_COMBINATIONS + 1))
+    base = {k: v for k, v in _t3_numbers(reader).items() if k[0] not in {row for row, _, _ in deferred}}
+    scores = []
+    for combo in combos[:_MAX_COMBINATIONS]:
+        trial = dict(base)
+        for (row_id, _, _), option in zip(deferred, combo, strict=True):
+            trial.update({(row_id, column): _number(p) for column, p in option.items()})
+        scores.append(identities_holding(trial))
+    best = max(scores)
+    settled = len(combos) <= _MAX_COMBINATIONS and scores.count(best) == 1
+    chosen = combos[scores.index(best)] if settled else tuple(candidates[0] for _, candidates, _ in deferred)
+    for (row_id, candidates, where), option in zip(deferred, chosen, strict=True):
+        page = next((p.cell.page for p in option.values() if p.cell.page is not None), None)
+        if not settled:
+            reader.errors.append(
+                ReportError(
+                    "table_alignment_ambiguous",
+                    f"{where}的数据单元格位置不能唯一确定列，按重叠最多的列读取：{_evidence(option)}",
+                    "warning",
+                    page,
+                )
+            )
+            continue
+        for key in [k for k in reader.cells if k[0] == "table3" and k[2] == row_id]:
+            del reader.cells[key]
+        for column in TABLE3_COLUMN_IDS:
+            if column in option:
+                reader.add("table3", None, row_id, column, option[column].cell, placement="arithmetic_choice", confidence=0.7)
+        reader.errors.append(
+            ReportError(
+                "table_alignment_by_arithmetic",
+                f"{where}的数据单元格有 {len(candidates)} 种对齐方式，按表三各列勾稽关系（{best} 项成立）读取：{_evidence(option)}",
+                "warning",
+                page,
+            )
+        )
+
+
 def _table3_template(reader: _Reader) -> str | None:
     """v2021 when 其他处理 has its three sub-rows, v2019 when it is one row; a blank single row followed by
     the sub-rows was only the group's label and is dropped."""
@@ -701,6 +771,7 @@ def rows_to_tables(rows: tuple[GridRow, ...]) -> tuple[Tables, str | None, tuple
     reader = _Reader()
     for row in rows:
         _read_row(reader, row)
+    _settle_t3(reader)
     t3_template = _table3_template(reader)
     template = t3_template
     if reader.t2_rows:

@@ -75,11 +75,32 @@ def test_pdf_blank_without_glyph_stays_in_its_column() -> None:
         assert cell is not None and cell.value is None and cell.placement == "geometry"
 
 
-def test_number_across_a_column_boundary_is_placed_and_flagged() -> None:
-    """A value printed across the boundary of two columns, the other one blank: geometry cannot tell, the
-    reader keeps the reading and says so."""
+def test_arithmetic_settles_what_geometry_cannot() -> None:
+    """A value printed just past the boundary into a blank 科研机构 column: geometry leans the wrong way and
+    the row's own sum cannot tell; the table's column identities choose 商业企业, and say so."""
     case, report = parsed("off_centre", "pdf")
     assert report.tables.to_contract()["table3"] == case.table3
+    shifted = [r for r, cells in case.table3.items() if cells["research"] is None and cells["commercial"]]
+    assert shifted
+    for row in shifted:
+        cell = report.tables.get("table3", row, "commercial")
+        assert cell is not None and cell.placement == "arithmetic_choice" and cell.confidence == 0.7
+    choices = [e for e in report.errors if e.code == "table_alignment_by_arithmetic"]
+    assert len(choices) == len(shifted) and "商业企业=" in choices[0].message
+
+
+def test_a_real_arithmetic_error_is_read_as_printed() -> None:
+    """The reader never edits a value: a wrong 总计 in an unambiguous layout is read as printed and the
+    evaluator finds it."""
+    from eval.arithmetic import t3_r2
+
+    case = make_case(_BY_NAME["standard"])
+    case.table3["r3_1_granted"]["total"] = (case.table3["r3_1_granted"]["total"] or 0) + 1
+    report = parse_bytes(render(case, "pdf"), "wrong.pdf")
+    assert report.tables.value("table3", "r3_1_granted", "total") == case.table3["r3_1_granted"]["total"]
+    failed = [f.evidence["subject"]["row"] for f in t3_r2(report) if f.passed is False]
+    assert failed == ["r3_1_granted"]
+    assert not [e for e in report.errors if e.code.startswith("table_alignment")]
 
 
 def test_variations_cover_the_issue() -> None:
