@@ -122,3 +122,20 @@ def test_table4_whose_header_was_lost_as_plain_text(name: str, review: list, dir
     assert [tables.value("table4", "review", c) for c in cells] == review
     assert [tables.value("table4", "lit_direct", c) for c in cells] == direct
     assert [tables.value("table4", "lit_after_review", c) for c in cells] == after
+
+
+@pytest.mark.parametrize(
+    ("name", "placement"),
+    [
+        ("pdf/hongze-district-2023.pdf", "geometry"),
+        ("pdf/huaian-city-2024.pdf", "geometry"),
+        ("html/shanghai-office-2019.html", "header_span"),
+        ("text/shangjie-district-2019.pdf-copy.txt", "template_order"),
+    ],
+)
+def test_every_cell_says_how_it_was_placed(name: str, placement: str) -> None:
+    """Ruled PDF cells by their x extent under the header, HTML by the header's spans, copied text by order."""
+    cells = parsed(name).tables.cells
+    assert {c.placement for c in cells} == {placement}
+    assert all(c.confidence is not None and 0.5 <= c.confidence <= 1 for c in cells)
+    assert not [e for e in parsed(name).errors if e.code.startswith("table_alignment")]

@@ -107,3 +107,17 @@ def test_variations_cover_the_issue() -> None:
     names = {v.name for v in VARIATIONS}
     assert {"colspan_values", "empty_filler_column", "blank_no_glyph", "borderless", "header_two_lines",
             "vertical_labels", "split_repeat_header", "split_no_header", "label_own_line", "columns_reordered"} <= names
+
+
+def test_placement_and_confidence_survive_json_and_old_reports_still_load() -> None:
+    from nlp.serialize import report_from_dict, report_from_json, report_to_dict, report_to_json
+
+    _, report = parsed("off_centre", "pdf")
+    again = report_from_json(report_to_json(report))
+    assert again.tables.cells == report.tables.cells
+    stored = report_to_dict(report)
+    for cell in stored["cells"]:  # a report stored before the fields existed
+        del cell["placement"], cell["confidence"]
+    old = report_from_dict(stored)
+    assert old.tables.to_contract() == report.tables.to_contract()
+    assert {c.placement for c in old.tables.cells} == {None}
