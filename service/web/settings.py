@@ -8,6 +8,10 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.web.storage import private_dir, write_private
+
+SQLITE_NAME = "nianbao.sqlite3"  # the database file in the data directory when no URL is configured
+
 
 class Settings(BaseSettings):
     """Where data lives, which database to use, and the limits that protect the server."""
@@ -32,6 +36,15 @@ class Settings(BaseSettings):
     retrain_epochs: int = 3
     retrain_batch_size: int = 32
     retrain_hint_threshold: float = 0.8  # model confidence in another label that flags a submitted answer
+    # Accounts: the password policy, login throttling, API token lifetimes and who may mint tokens.
+    password_min_length: int = 12
+    login_max_failures: int = 10  # wrong passwords per account within the lockout window
+    login_max_failures_per_address: int = 50  # wrong passwords from one client address within the window
+    login_lockout_seconds: int = 15 * 60
+    token_days: int = 90  # lifetime of a new API token unless asked otherwise
+    token_max_days: int = 365
+    max_tokens_per_user: int = 20  # live (unrevoked, unexpired) tokens one account may hold
+    viewer_tokens: bool = False  # whether read-only accounts may mint their own API tokens
 
     @cached_property
     def url(self) -> str:
@@ -42,7 +55,7 @@ class Settings(BaseSettings):
             if url.startswith("postgresql://"):
                 url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
             return url
-        return f"sqlite:///{(self.data_dir / 'nianbao.sqlite3').resolve()}"
+        return f"sqlite:///{(self.data_dir / SQLITE_NAME).resolve()}"
 
     @property
     def versions_dir(self) -> Path:
@@ -60,7 +73,6 @@ class Settings(BaseSettings):
             return self.secret_key
         path = self.data_dir / "secret.key"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-            path.chmod(0o600)
+            private_dir(self.data_dir)
+            write_private(path, secrets.token_urlsafe(48).encode("ascii"))
         return path.read_text(encoding="utf-8").strip()
