@@ -146,6 +146,7 @@ class _Reader:
     # table 二
     block: str | None = None
     headers: dict[str, dict[int, str]] = field(default_factory=dict)
+    t2_spans: dict[str, dict[int, tuple[float, float]]] = field(default_factory=dict)  # header cell extents
     votes: dict[str, int] = field(default_factory=lambda: {"v2019": 0, "v2021": 0})
     t2_rows: list[tuple[str, str, GridRow]] = field(default_factory=list)
     # table 三
@@ -558,9 +559,13 @@ def _t2_header(reader: _Reader, row: GridRow) -> None:
         if best and score >= 0.6 and best not in seen:
             seen.add(best)
             mapping[i] = text
+            if cell.span is not None:
+                reader.t2_spans.setdefault(block, {})[i] = cell.span
             if version and not any(best in spec.columns for spec in TABLE2["v2021" if version == "v2019" else "v2019"]):
                 reader.votes[version] += 1
     reader.headers[block] = mapping
+    if set(reader.t2_spans.get(block, {})) != set(mapping):
+        reader.t2_spans.pop(block, None)  # a header only partly placed cannot place cells by extent
 
 
 def _t2_block_for(label: str, current: str | None) -> tuple[str, str] | None:
@@ -589,12 +594,22 @@ def _finish_table2(reader: _Reader, template: str) -> None:
         header = reader.headers.get(block_id, {})
         columns: list[tuple[str, GridCell, str | None]] = []
         by_header = bool(header)
+        spans = reader.t2_spans.get(block_id, {})
         if header:
+            extents: dict[str, tuple[float, float]] = {}
             for index, text in sorted(header.items()):
                 column = max(spec.columns, key=lambda c: _similarity(_PAREN_NOTE.sub("", text), _PAREN_NOTE.sub("", squash(c))))
                 unit = _UNIT_IN_HEADER.search(text)
                 if index < len(row) and column not in [c for c, _, _ in columns]:
                     columns.append((column, row[index], unit.group(1) if unit else None))
+                    if index in spans:
+                        extents[column] = spans[index]
+            geometric = HeaderModel(widened(extents)).alignments(values) if len(extents) == len(columns) else None
+            if geometric is not None and geometric[0]:
+                # By extent: a blank cell without a glyph, or a merged one, does not shift its neighbours.
+                best = geometric[0][0]
+                page = next((c.page for c in values if c.page is not None), None)
+                columns = [(c, best[c].cell if c in best else GridCell("", page), unit) for c, _, unit in columns]
         else:
             start = next(i for i, c in enumerate(values) if not c.text.strip() or _is_value(squash(c.text)))
             for column, cell in zip(spec.columns, values[start:], strict=False):
