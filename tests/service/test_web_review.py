@@ -41,9 +41,10 @@ def retrain_settings(tmp: Path, **extra: Any) -> Any:
     """Settings with the real model but a tiny retraining: no base data, one epoch, small split."""
     report = parse_file(SAMPLE)
     frozen = report.text[report.sentences[3].start : report.sentences[3].end]
-    values: dict[str, Any] = {"topic_model": "default", "retrain_base_data": "none", "retrain_epochs": 1,
-                              "retrain_batch_size": 16, "retrain_test_data": str(write_test_split(tmp / "test.jsonl",
-                                                                                                   frozen))}
+    # No background worker, so load_files has read the sample before the first test asks for the queue.
+    test_file = write_test_split(tmp / "test.jsonl", frozen)
+    values: dict[str, Any] = {"topic_model": "default", "start_worker": False, "retrain_base_data": "none",
+                              "retrain_epochs": 1, "retrain_batch_size": 16, "retrain_test_data": str(test_file)}
     values.update(extra)
     return settings_for(tmp / "data", **values), frozen
 

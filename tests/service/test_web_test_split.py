@@ -31,7 +31,7 @@ def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         env.setenv("NIANBAO_CORPUS", str(tmp / "no-corpus"))
         env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "1")
         env.setenv("NIANBAO_RETRAIN_MIN_TEST", "3")
-        for site in open_site(settings_for(tmp / "data")):
+        for site in open_site(settings_for(tmp / "data", start_worker=False)):
             load_files(site.svc, [SAMPLE])
             yield site
 
@@ -131,8 +131,9 @@ def two_report_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     base.write_text("".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) + "\n" for t, lab in (
         ("政策解读形式较为单一。", "problem"), ("组织开展专题培训三场。", "measure"),
         ("建立信息发布审查机制。", "mechanism"), ("二、主动公开政府信息情况", "other"))), encoding="utf-8")
+    # No background worker: load_files reads both reports in this thread before the tests start.
     settings = settings_for(tmp / "data", topic_model="default", retrain_base_data=str(base), retrain_epochs=1,
-                            retrain_batch_size=16)
+                            retrain_batch_size=16, start_worker=False)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NIANBAO_CORPUS", str(tmp / "no-corpus"))
         env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "0.5")
