@@ -1,4 +1,4 @@
-"""The JSON API under /api: uploads, jobs, reports, rankings, rule statistics, exports, tokens."""
+"""The JSON API under /api: uploads, jobs, reports, rankings, rule statistics, exports (accounts: accounts.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.web import export
-from service.web.auth import ROLES, Principal, create_token, create_user
-from service.web.models import Job, ReportRow, User
+from service.web.auth import Principal
+from service.web.models import Job, ReportRow
 from service.web.queries import GROUPINGS, SORTABLE, Filters, list_reports, rankings, rule_statistics
 from service.web.state import get_db, get_state, require
 from service.web.uploads import TooLarge, accept, read_limited
@@ -160,40 +159,6 @@ def export_reports(user: Viewer, db: Db, f: FilterDep,
 def me(user: Viewer) -> dict[str, Any]:
     """Who the token or session belongs to."""
     return {"id": user.id, "username": user.username, "role": user.role}
-
-
-class TokenRequest(BaseModel):
-    """A name to recognise the token by."""
-
-    name: str = Field("", max_length=100)
-
-
-@router.post("/tokens", status_code=201, summary="为当前用户创建 API 令牌")
-def new_token(body: TokenRequest, user: Viewer, db: Db) -> dict[str, str]:
-    """A Bearer token for scripts with the caller's role; shown once."""
-    account = db.get(User, user.id)
-    assert account is not None
-    token = create_token(db, account, body.name)
-    db.commit()
-    return {"token": token}
-
-
-class UserRequest(BaseModel):
-    """A new account."""
-
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=8, max_length=256)
-    role: Literal["viewer", "reviewer", "admin"] = "viewer"
-
-
-@router.post("/users", status_code=201, summary="创建账号（管理员）")
-def new_user(body: UserRequest, user: Admin, db: Db) -> dict[str, Any]:
-    """Create an account with a role."""
-    if db.scalar(select(User.id).where(User.username == body.username)) is not None:
-        raise HTTPException(409, "用户名已存在")
-    account = create_user(db, body.username, body.password, body.role)
-    db.commit()
-    return {"id": account.id, "username": account.username, "role": account.role, "roles": list(ROLES)}
 
 
 def report_json(body: str) -> dict[str, Any]:

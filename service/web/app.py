@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from nlp.labels import STATUS_NAMES
-from service.web import api, review, ui
+from service.web import accounts, api, review, ui
 from service.web.analyzer import Analyzer
 from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.db import make_engine, make_sessions, migrate
@@ -156,8 +156,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(app.openapi())
 
     app.include_router(api.router)
+    app.include_router(accounts.api_router)
     app.include_router(review.api_router)
     app.include_router(ui.router)
+    app.include_router(accounts.ui_router)
     app.include_router(review.ui_router)
     return app
 

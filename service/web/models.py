@@ -1,4 +1,4 @@
-"""The database tables: users, tokens, jobs, reports, findings, annotations, report splits, retraining runs."""
+"""Database tables: accounts, tokens, login failures, jobs, reports, findings, annotations, retraining."""
 
 from __future__ import annotations
 
@@ -36,11 +36,14 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Session cookies carry the generation they were issued in; logout, a new password or deactivation
+    # moves it on, which ends every earlier session of the account on the server.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ApiToken(Base):
-    """A Bearer token for scripts; only its SHA-256 is stored."""
+    """A Bearer token for scripts; only its SHA-256 is stored. It works until it expires or is revoked."""
 
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,6 +51,17 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginFailure(Base):
+    """One wrong password, keyed by account ("user:NAME") and by client address ("addr:IP"), for throttling."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class Job(Base):

@@ -81,9 +81,11 @@ def principal(request: Request) -> Principal | None:
             user = user_for_token(db, header[7:].strip())
             if user is not None:
                 found = Principal(user.id, user.username, user.role, "token")
-        elif (cookie := request.cookies.get(SESSION_COOKIE)) and (uid := svc.signer.loads(cookie)) is not None:
+        elif (cookie := request.cookies.get(SESSION_COOKIE)) and (signed := svc.signer.loads(cookie)) is not None:
+            uid, generation = signed
             user = db.get(User, uid)
-            if user is not None and user.active:
+            # A cookie from an earlier generation was ended by logout, a new password or deactivation.
+            if user is not None and user.active and user.session_generation == generation:
                 found = Principal(user.id, user.username, user.role, "session")
     request.state.principal = found
     return found

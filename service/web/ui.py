@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlp.labels import LEVEL_NAMES, SECTION_NAMES
-from service.web import charts
+from service.web import charts, throttle
 from service.web.api import filters
 from service.web.auth import (
     CSRF_COOKIE,
@@ -20,9 +20,11 @@ from service.web.auth import (
     ROLE_LABELS,
     SESSION_COOKIE,
     Principal,
-    create_user,
     csrf_matches,
+    end_sessions,
     login,
+    new_csrf_token,
+    normalize_username,
 )
 from service.web.compare import mark_reuse, reuse_ratio
 from service.web.models import Job, ReportRow, User
@@ -37,7 +39,7 @@ from service.web.queries import (
     score_histogram,
 )
 from service.web.reportview import report_view
-from service.web.state import Forbidden, get_db, get_state, principal, require
+from service.web.state import Forbidden, ServiceState, get_db, get_state, principal, require
 from service.web.uploads import TooLarge, accept, read_limited
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +58,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+def set_session_cookie(response: Response, svc: ServiceState, user: User) -> None:
+    """Log the user in on this response (the cookie carries the account's current session generation)."""
+    response.set_cookie(SESSION_COOKIE, svc.signer.dumps(user), max_age=svc.settings.session_max_age,
+                        httponly=True, samesite="lax", secure=svc.settings.secure_cookies, path="/")
+
+
 def _safe_next(target: str | None) -> str:
     # Only local paths: an attacker-supplied absolute URL must not turn login into an open redirect.
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -70,24 +78,45 @@ def login_page(request: Request, next: str | None = None, error: str | None = No
 
 
 @router.post("/login", response_model=None)
-def login_submit(request: Request, db: Db, username: Annotated[str, Form()], password: Annotated[str, Form()],
-                 csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/reports") -> Response:
-    """Check the password and set the session cookie."""
+def login_submit(request: Request, db: Db, username: Annotated[str, Form(max_length=256)],
+                 password: Annotated[str, Form(max_length=1024)], csrf_token: Annotated[str, Form()] = "",
+                 next: Annotated[str, Form()] = "/reports") -> Response:
+    """Check the password (unless the account or address is locked out) and set the session cookie."""
     if not csrf_matches(request.cookies.get(CSRF_COOKIE), csrf_token):
         raise Forbidden("CSRF 校验失败，请刷新页面后重试")
-    user = login(db, username.strip(), password)
-    if user is None:
-        return render(request, "login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
     svc = get_state(request)
+    settings = svc.settings
+    try:
+        name = normalize_username(username)
+    except ValueError:
+        name = username.strip()
+    account = throttle.account_key(name)
+    limits = {account: settings.login_max_failures,
+              throttle.address_key(request.client.host if request.client else "unknown"):
+              settings.login_max_failures_per_address}
+    wait = throttle.wait_seconds(db, limits, settings.login_lockout_seconds)
+    if wait:
+        return render(request, "login.html", status_code=429, next=_safe_next(next),
+                      error=throttle.lockout_message(wait))
+    user = login(db, name, password)
+    if user is None:
+        throttle.record_failure(db, list(limits), settings.login_lockout_seconds)
+        return render(request, "login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
+    throttle.clear(db, account)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, svc.signer.dumps(user.id), max_age=svc.settings.session_max_age,
-                        httponly=True, samesite="lax", secure=svc.settings.secure_cookies, path="/")
+    set_session_cookie(response, svc, user)
+    # A new CSRF token at login: one planted in the browser before login is worthless afterwards.
+    response.set_cookie(CSRF_COOKIE, new_csrf_token(), httponly=True, samesite="strict",
+                        secure=settings.secure_cookies, path="/")
     return response
 
 
 @router.post("/logout")
-def logout(user: Viewer) -> RedirectResponse:
-    """Forget the session."""
+def logout(request: Request, user: Viewer, db: Db) -> RedirectResponse:
+    """End the session on the server (every session of the account) and forget the cookie."""
+    if user.via == "session" and (account := db.get(User, user.id)) is not None:
+        end_sessions(account)
+        db.commit()
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -216,26 +245,6 @@ def jobs_page(request: Request, user: Viewer, db: Db, ids: str = "") -> HTMLResp
     jobs = list(db.scalars(query))
     pending = any(j.status in ("queued", "running") for j in jobs)
     return render(request, "jobs.html", jobs=jobs, pending=pending, ids=ids)
-
-
-@router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, user: Admin, db: Db, message: str | None = None) -> HTMLResponse:
-    """Accounts (admins only)."""
-    return render(request, "users.html", users=list(db.scalars(select(User).order_by(User.id))), message=message)
-
-
-@router.post("/admin/users", response_model=None)
-def users_create(request: Request, user: Admin, db: Db, username: Annotated[str, Form()],
-                 password: Annotated[str, Form()], role: Annotated[str, Form()]) -> Response:
-    """Create an account."""
-    if db.scalar(select(User.id).where(User.username == username.strip())) is not None:
-        return users_page(request, user, db, message="用户名已存在")
-    try:
-        create_user(db, username.strip(), password, role)
-    except ValueError as exc:
-        return users_page(request, user, db, message=f"无法创建：{exc}")
-    db.commit()
-    return RedirectResponse("/admin/users?message=" + "已创建", status_code=303)
 
 
 @router.get("/docs", response_class=HTMLResponse)
