@@ -17,15 +17,32 @@ from tests.fixtures.reportgen.zoo import FORMATS, VARIATIONS, file_name, make_ca
 
 
 def accuracy(found: dict, truth: dict) -> tuple[int, int]:
-    """(right, total) over every truth cell of tables 三 and 四."""
+    """(right, total) over every truth cell of tables 二, 三 and 四."""
     right = total = 0
-    for table in ("table3", "table4"):
-        for row, cells in truth[table].items():
+    for table, rows in truth.items():
+        for row, cells in _flat(rows):
             for column, value in cells.items():
                 total += 1
-                parsed = found.get(table, {}).get(row, {})
+                parsed = _flat_lookup(found.get(table, {}), row)
                 right += column in parsed and parsed[column] == value
     return right, total
+
+
+def _flat(rows: dict) -> list[tuple[tuple[str, ...], dict]]:
+    """Table 二 nests rows in blocks: ((block, row), cells); tables 三 and 四: ((row,), cells)."""
+    out = []
+    for key, value in rows.items():
+        if value and all(isinstance(v, dict) for v in value.values()):
+            out += [((key, row), cells) for row, cells in value.items()]
+        else:
+            out.append(((key,), value))
+    return out
+
+
+def _flat_lookup(found: dict, path: tuple[str, ...]) -> dict:
+    for key in path:
+        found = found.get(key, {})
+    return found
 
 
 def main() -> None:

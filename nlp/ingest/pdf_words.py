@@ -12,7 +12,7 @@ from nlp.report import BBox
 # Words of one table line stand at least this many character heights apart; justified prose never does.
 _MIN_GAP = 1.5
 _SAME_LINE = 2.0  # points between the tops of words printed on one line
-_MAX_CELL = 12  # characters: a value or column header; only a row's first word (its label) may be longer
+_MAX_CELL = 14  # characters: a value or column header; only a row's first word (its label) may be longer
 _HEADER_GAP = 0.3  # character heights between header words: wider than a space in running text
 _VALUE = re.compile(r"^(?:[+-]?\d[\d,.]*|[/／—–-]+)$")  # a number or a not-applicable mark
 _NEAR = 4.0  # character heights between the tops of neighbouring table lines

@@ -596,20 +596,21 @@ def _finish_table2(reader: _Reader, template: str) -> None:
         by_header = bool(header)
         spans = reader.t2_spans.get(block_id, {})
         if header:
-            extents: dict[str, tuple[float, float]] = {}
+            named: list[tuple[str, int, str | None]] = []
             for index, text in sorted(header.items()):
                 column = max(spec.columns, key=lambda c: _similarity(_PAREN_NOTE.sub("", text), _PAREN_NOTE.sub("", squash(c))))
                 unit = _UNIT_IN_HEADER.search(text)
-                if index < len(row) and column not in [c for c, _, _ in columns]:
-                    columns.append((column, row[index], unit.group(1) if unit else None))
-                    if index in spans:
-                        extents[column] = spans[index]
-            geometric = HeaderModel(widened(extents)).alignments(values) if len(extents) == len(columns) else None
+                if column not in [c for c, _, _ in named]:
+                    named.append((column, index, unit.group(1) if unit else None))
+            extents = {column: spans[index] for column, index, _ in named if index in spans}
+            geometric = HeaderModel(widened(extents)).alignments(values) if len(extents) == len(named) else None
             if geometric is not None and geometric[0]:
                 # By extent: a blank cell without a glyph, or a merged one, does not shift its neighbours.
                 best = geometric[0][0]
                 page = next((c.page for c in values if c.page is not None), None)
-                columns = [(c, best[c].cell if c in best else GridCell("", page), unit) for c, _, unit in columns]
+                columns = [(c, best[c].cell if c in best else GridCell("", page), unit) for c, _, unit in named]
+            else:
+                columns = [(c, row[index], unit) for c, index, unit in named if index < len(row)]
         else:
             start = next(i for i, c in enumerate(values) if not c.text.strip() or _is_value(squash(c.text)))
             for column, cell in zip(spec.columns, values[start:], strict=False):
