@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from eval.scoring import load_rubric
+from nlp.pipeline import INTERNAL_ERROR
 from service.batch.dedup import Pair, flags, near_duplicates
 from service.batch.engine import Done, Engine, TaskFn
 from service.batch.html_page import render_index
@@ -174,7 +175,14 @@ def _unique(jobs: list[Job]) -> list[Job]:
     return list(seen.values())
 
 
+# What --retry-failed scores again: worker failures (by status) and reports that failed through a bug of
+# ours (by error code). A document that cannot be read fails the same way every time and is kept.
 _RETRYABLE = frozenset({"timeout", "crashed", "memory", "error"})
+_RETRYABLE_CODES = frozenset({INTERNAL_ERROR})
+
+
+def _retryable(row: Row) -> bool:
+    return row.get("status") in _RETRYABLE or row.get("error_code") in _RETRYABLE_CODES
 
 
 def run_batch(
@@ -211,8 +219,8 @@ def run_batch(
         raise BatchError(f"无法写入输出目录 {out}：{exc}") from exc
 
     jobs = with_hashes(found.jobs)
-    retry = _RETRYABLE if settings.retry_failed else frozenset()
-    entries = [e for e in read_journal(out) if e.settings == key and e.row.get("status") not in retry]
+    entries = [e for e in read_journal(out)
+               if e.settings == key and not (settings.retry_failed and _retryable(e.row))]
     state = _State(settings, key, out, journal, {(e.sha256, e.previous): e for e in entries}, progress)
     reused = 0
     own_engine = engine is None
@@ -295,9 +303,11 @@ def _write_outputs(out: Path, rows: list[Row], dup_pairs: list[Pair], settings: 
     write_csv(out / "rankings.csv", rankings(full), RANK_COLUMNS)
     write_csv(out / "duplicates.csv", pair_rows(dup_pairs), DUP_COLUMNS)
     status = Counter(r["status"] for r in full)
+    # A report that failed through a bug of ours is not the document's fault: it counts as a processing failure.
+    internal = sum(1 for r in full if r["status"] == "failed" and r.get("error_code") == INTERNAL_ERROR)
     summary: dict[str, Any] = {
-        "报告总数": len(full), "评分成功": status.get("ok", 0), "无法读取": status.get("failed", 0),
-        "处理失败": sum(n for s, n in status.items() if s not in ("ok", "failed")),
+        "报告总数": len(full), "评分成功": status.get("ok", 0), "无法读取": status.get("failed", 0) - internal,
+        "处理失败": internal + sum(n for s, n in status.items() if s not in ("ok", "failed")),
         "雷同对数": len(dup_pairs), "评分细则": rubric.version,
     }
     (out / "index.html").write_text(render_index(full, dup_pairs, summary), encoding="utf-8")

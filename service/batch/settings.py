@@ -40,8 +40,9 @@ class BatchSettings:
     # Topic model for the narrative sentences: "default" is the shipped one, a path a local model, None off
     # (the CLI turns it on; library callers opt in because loading torch costs seconds per worker).
     topics: str | None = None
-    # Score again the reports whose earlier attempt timed out, crashed or ran out of memory (a document that
-    # simply cannot be read fails the same way every time and is not retried).
+    # Score again the reports whose earlier attempt timed out, crashed, ran out of memory or failed with
+    # internal_error (a bug of ours); a document that simply cannot be read fails the same way every time
+    # and is not retried.
     retry_failed: bool = False
 
 
