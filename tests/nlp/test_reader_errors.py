@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zipfile
 
 import pikepdf
 import pytest
@@ -100,13 +101,13 @@ def test_docx_row_that_cannot_be_read_is_a_warning_naming_table_and_row() -> Non
     (warning,) = extracted.errors
     assert warning.code == "table_row_skipped" and warning.severity == "warning"
     assert "第 2 个表格第 1 行" in warning.message
+    report = parse_bytes(_docx_with_broken_merge(), "merged.docx")
+    assert warning in report.errors  # the reviewer sees it on the report
 
 
 def test_docx_with_a_truncated_part_is_unreadable() -> None:
     whole = io.BytesIO()
     Document().save(whole)
-    import zipfile
-
     source = zipfile.ZipFile(io.BytesIO(whole.getvalue()))
     broken = io.BytesIO()
     with zipfile.ZipFile(broken, "w") as target:
