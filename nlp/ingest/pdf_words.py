@@ -65,7 +65,7 @@ def _table_lines(lines: list[list[dict[str, Any]]]) -> list[bool]:
         for i, line in enumerate(lines):
             if chosen[i] or not _may_join(line):
                 continue
-            near = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and chosen[j]]
+            near = [j for j, c in enumerate(chosen) if c]
             if any(abs(lines[j][0]["top"] - line[0]["top"]) <= _NEAR * _height(line) for j in near):
                 chosen[i] = changed = True
     # A line between two table lines that lie close together is part of the table too: a row label on

@@ -159,6 +159,7 @@ class _Reader:
     t3_header_cells: dict[str, int] = field(default_factory=dict)
     t3_spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # header column extents
     t3_label_only: str | None = None  # the row just read had a label and no filled cell
+    t3_fragments: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # unmatched header words
     # rows whose alignment neither geometry nor the row's own sum could settle: (row, candidates, where)
     t3_deferred: list[tuple[str, list[Alignment], str]] = field(default_factory=list)
     t3_text_upper: list[str | None] = field(default_factory=list)  # a text header's upper line
@@ -390,6 +391,8 @@ def _t3_header(reader: _Reader, row: GridRow) -> None:
     another order still fills the right cells."""
     for index, cell in enumerate(row):
         column = _T3_HEADER_LABELS.get(squash(cell.text))
+        if column is None and cell.span is not None and squash(cell.text):
+            column, cell = _joined_fragment(reader, cell)
         if column and column not in reader.t3_header_cells:
             reader.t3_header_cells[column] = index
             if cell.span is not None:
@@ -409,6 +412,21 @@ def _t3_header(reader: _Reader, row: GridRow) -> None:
 
 
 _ORGS = "法人或其他组织"
+
+
+def _joined_fragment(reader: _Reader, cell: GridCell) -> tuple[str | None, GridCell]:
+    """A borderless header label broken over two lines ("社会公益" / "组织") comes as two words one above the
+    other: joined with the fragment above it that shares its column, it names the column."""
+    assert cell.span is not None
+    for index, (text, span) in enumerate(reader.t3_fragments):
+        overlap = min(span[1], cell.span[1]) - max(span[0], cell.span[0])
+        column = _T3_HEADER_LABELS.get(text + squash(cell.text))
+        if column and overlap > 0.5 * min(span[1] - span[0], cell.span[1] - cell.span[0]):
+            del reader.t3_fragments[index]
+            joined = GridCell(text + cell.text, cell.page, cell.bbox, span=(min(span[0], cell.span[0]), max(span[1], cell.span[1])))
+            return column, joined
+    reader.t3_fragments.append((squash(cell.text), cell.span))
+    return None, cell
 
 
 def _t3_text_order(reader: _Reader, row: GridRow) -> None:
@@ -608,7 +626,7 @@ def _finish_table2(reader: _Reader, template: str) -> None:
                 # By extent: a blank cell without a glyph, or a merged one, does not shift its neighbours.
                 best = geometric[0][0]
                 page = next((c.page for c in values if c.page is not None), None)
-                columns = [(c, best[c].cell if c in best else GridCell("", page), unit) for c, _, unit in named]
+                columns = [(c, best[c].cell if c in best else GridCell("", page, span=extents[c]), unit) for c, _, unit in named]
             else:
                 columns = [(c, row[index], unit) for c, index, unit in named if index < len(row)]
         else:
@@ -680,7 +698,8 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
         reader.state = "table2"
         _t2_header(reader, row)
         return
-    if _is_t3_header(labels):
+    if _is_t3_header(labels) or (reader.state == "table3" and reader.last_t3 < 0 and labels and _blank(values)):
+        # Before table 三's first data row, a line of labels alone is more of its header.
         reader.state = "table3"
         _t3_header(reader, row)
         return

@@ -44,12 +44,13 @@ def test_every_cell_of_the_zoo(name: str, fmt: str) -> None:
         ("colspan_values", "docx", "header_span"),
         ("blank_no_glyph", "pdf", "geometry"),
         ("borderless", "pdf", "geometry"),
+        ("borderless_two_line_header", "pdf", "geometry"),
         ("standard", "text", "template_order"),
     ],
 )
 def test_cells_say_how_they_were_placed(name: str, fmt: str, placement: str) -> None:
     _, report = parsed(name, fmt)
-    cells = report.tables.of("table3") + report.tables.of("table4")
+    cells = report.tables.cells
     assert {c.placement for c in cells} == {placement}
     assert all(c.confidence is not None and 0 < c.confidence <= 1 for c in cells)
 
