@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.web.app import create_app
+from service.web.auth import CSRF_COOKIE
 from service.web.bootstrap import ensure_user, issue_token
 from service.web.settings import Settings
 
@@ -90,14 +91,15 @@ def open_site(settings: Settings) -> Iterator[Site]:
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
-    """Log in through the form; returns the CSRF token for later form posts."""
+    """Log in through the form; returns the CSRF token (rotated at login) for later form posts."""
     client.cookies.clear()
     page = client.get("/login")
     token = csrf_of(page.text)
     response = client.post("/login", data={"username": username, "password": password, "csrf_token": token},
                            follow_redirects=False)
     assert response.status_code == 303, response.text
-    return token
+    # Login rotates the CSRF cookie: later forms must carry the new one.
+    return client.cookies.get(CSRF_COOKIE) or token
 
 
 def csrf_of(html: str) -> str:
