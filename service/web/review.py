@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -175,10 +176,13 @@ def retrain_start(request: Request, user: Admin) -> JSONResponse:
 
 
 @api_router.get("/retrain", summary="训练任务列表")
-def retrain_list(user: Viewer, db: Db) -> dict[str, Any]:
-    """The latest retraining runs, newest first."""
+def retrain_list(request: Request, user: Viewer, db: Db) -> dict[str, Any]:
+    """The latest retraining runs, newest first, and how many more test answers retraining needs."""
     runs = db.scalars(select(RetrainRun).order_by(RetrainRun.id.desc()).limit(50))
-    return {"runs": [run_dict(r) for r in runs]}
+    ready = get_state(request).retrainer.readiness(db)
+    return {"runs": [run_dict(r) for r in runs],
+            "readiness": {"test_answers": ready.n_own, "shipped_test": ready.n_configured, "minimum": ready.minimum,
+                          "needed": ready.needed, "message": ready.message if ready.needed else None}}
 
 
 @api_router.get("/retrain/{run_id}", summary="训练任务状态与结果")
@@ -247,8 +251,9 @@ def models_page(request: Request, user: Viewer, db: Db, message: str | None = No
     """Versions, the retrain button, and past runs."""
     runs = list(db.scalars(select(RetrainRun).order_by(RetrainRun.id.desc()).limit(20)))
     answers = len(annotation.training_answers(db))
+    retrainer = get_state(request).retrainer
     return render(request, "models.html", models=_models(get_state(request)), runs=runs, answers=answers,
-                  message=message)
+                  message=message, readiness=retrainer.readiness(db), max_label_drop=retrainer.policy.max_label_drop)
 
 
 @ui_router.post("/models/retrain", response_model=None)
@@ -256,8 +261,8 @@ def retrain_submit(request: Request, user: Admin) -> Response:
     """Start a retraining run and show it."""
     try:
         run_id = get_state(request).retrainer.start(user.id)
-    except Busy:
-        return RedirectResponse("/models?message=已有训练任务在进行", status_code=303)
+    except Busy as exc:  # a run in progress, or too few test answers (NotReady) — each says which
+        return RedirectResponse(f"/models?message={quote(str(exc))}", status_code=303)
     return RedirectResponse(f"/models/runs/{run_id}", status_code=303)
 
 
