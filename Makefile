@@ -14,8 +14,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 setup: $(VENV)/.installed
 
+# The demo keeps to its own data directory (never NIANBAO_DATA_DIR, a deployment's).
+DEMO_DATA_DIR ?= nianbao-demo-data
+
 demo: setup
-	$(PY) -m service.web.demo
+	NIANBAO_DEMO_DATA_DIR=$(DEMO_DATA_DIR) $(PY) -m service.web.demo
 
 test: setup
 	$(VENV)/bin/ruff check .
