@@ -59,9 +59,10 @@ class _RichProgress:
 
 def _summary(result: BatchResult, console: Console) -> None:
     status = result.by_status
+    review = status.get("needs_review", 0)
     console.print(
-        f"[bold]完成[/bold]：{len(result.rows)} 份报告，评分成功 {status.get('ok', 0)}，"
-        f"无法读取或处理失败 {len(result.rows) - status.get('ok', 0)}；本次计算 {result.computed} 项，"
+        f"[bold]完成[/bold]：{len(result.rows)} 份报告，评分成功 {status.get('ok', 0)}，需人工复核（不参与排名）{review}，"
+        f"无法读取或处理失败 {len(result.rows) - status.get('ok', 0) - review}；本次计算 {result.computed} 项，"
         f"沿用已有结果 {result.reused} 项；雷同 {len(result.pairs)} 对；用时 {result.seconds:.1f} 秒。"
     )
     if result.failures:

@@ -64,7 +64,10 @@ def render_index(rows: list[dict[str, Any]], pairs: list[Pair], summary: dict[st
     change_rows = [[r.get("agency"), r.get("year"), r.get("previous_score"), r.get("score"), r.get("score_change"),
                     r["path"]] for r in [*changes[:top_n], *changes[-top_n:]][: 2 * top_n]]
 
-    failures = Counter((r.get("status"), r.get("error_code") or "") for r in rows if r.get("status") != "ok")
+    failures = Counter((r.get("status"), r.get("error_code") or "") for r in rows
+                       if r.get("status") not in ("ok", "needs_review"))
+    review_rows = [[r.get("agency"), r.get("year"), r.get("score"), r.get("error_reason"), r["path"]]
+                   for r in sorted(rows, key=lambda r: r["path"]) if r.get("status") == "needs_review"]
     failure_rows = [[s, c, n] for (s, c), n in sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))]
     pair_rows = [[p.kind, p.share, p.agency_a, p.year_a, p.agency_b, p.year_b, p.a, p.b]
                  for p in sorted(pairs, key=lambda p: (-p.share, p.a, p.b))]
@@ -78,5 +81,5 @@ def render_index(rows: list[dict[str, Any]], pairs: list[Pair], summary: dict[st
     return _ENV.get_template("index.html").render(
         summary=summary, charts=charts, top_n=top_n, brief_headers=BRIEF_HEADERS,
         top=[_brief(r) for r in ordered[:top_n]], bottom=[_brief(r) for r in ordered[::-1][:top_n]],
-        changes=change_rows, pairs=pair_rows, failures=failure_rows,
+        changes=change_rows, pairs=pair_rows, failures=failure_rows, review=review_rows,
     )

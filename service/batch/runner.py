@@ -86,8 +86,9 @@ class BatchResult:
 
     @property
     def failures(self) -> Counter[tuple[str, str]]:
-        """Failed reports by (status, reason code)."""
-        return Counter((r["status"], r.get("error_code") or "") for r in self.rows if r["status"] != "ok")
+        """Reports that were not scored, by (status, reason code); needs_review ones were scored and are apart."""
+        return Counter((r["status"], r.get("error_code") or "") for r in self.rows
+                       if r["status"] not in ("ok", "needs_review"))
 
 
 def make_engine(settings: BatchSettings) -> Engine:
@@ -306,8 +307,10 @@ def _write_outputs(out: Path, rows: list[Row], dup_pairs: list[Pair], settings: 
     # A report that failed through a bug of ours is not the document's fault: it counts as a processing failure.
     internal = sum(1 for r in full if r["status"] == "failed" and r.get("error_code") == INTERNAL_ERROR)
     summary: dict[str, Any] = {
-        "报告总数": len(full), "评分成功": status.get("ok", 0), "无法读取": status.get("failed", 0) - internal,
-        "处理失败": internal + sum(n for s, n in status.items() if s not in ("ok", "failed")),
+        "报告总数": len(full), "评分成功": status.get("ok", 0),
+        "需人工复核": status.get("needs_review", 0),  # read, but parts we could not: listed apart, not ranked
+        "无法读取": status.get("failed", 0) - internal,
+        "处理失败": internal + sum(n for s, n in status.items() if s not in ("ok", "needs_review", "failed")),
         "雷同对数": len(dup_pairs), "评分细则": rubric.version,
     }
     (out / "index.html").write_text(render_index(full, dup_pairs, summary), encoding="utf-8")

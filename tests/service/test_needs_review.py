@@ -38,7 +38,10 @@ def test_batch_lists_needs_review_apart_and_ranks_only_comparable_scores(tmp_pat
     assert rows["complete.txt"]["status"] == "ok" and rows["complete.txt"]["error_code"] == ""
     ranked = [Path(r["path"]).name for r in _read(tmp_path / "out" / "rankings.csv")]
     assert ranked == ["complete.txt"]
-    assert result.by_status["needs_review"] == 1
+    assert result.by_status["needs_review"] == 1 and not result.failures
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    review = page[page.index('id="needs-review"'):page.index('id="failures"')]
+    assert "run-on.txt" in review and "表二在复制时被压平" in review
 
 
 def test_web_marks_needs_review_and_leaves_it_out_of_rankings(sqlite_site: Site) -> None:
