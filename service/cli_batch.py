@@ -89,7 +89,7 @@ def batch(
     memory_mb: Annotated[int, typer.Option("--memory-mb", help="memory one worker may use (MB)")] = 4096,
     topics: Annotated[bool, typer.Option("--topics/--no-topics", help="classify narrative sentences by topic")] = True,
     model: Annotated[Path | None, typer.Option("--model", "-m", help="a local topic model directory")] = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="score again reports that timed out, crashed or ran out of memory")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="score again reports that timed out, crashed, ran out of memory or failed through an internal error")] = False,
 ) -> None:
     """Score many reports: results table, rankings by province/year/level, duplicates and an HTML overview."""
     console = Console(stderr=True)
