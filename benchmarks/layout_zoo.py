@@ -49,11 +49,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", type=Path, help="also write every zoo document into this folder")
     args = parser.parse_args()
-    print(f"{'variation':<22}" + "".join(f"{fmt:>8}" for fmt in FORMATS))
+    print(f"{'variation':<28}" + "".join(f"{fmt:>8}" for fmt in FORMATS))
     sums = dict.fromkeys(FORMATS, (0, 0))
     for variation in VARIATIONS:
         case = make_case(variation)
-        line = f"{variation.name:<22}"
+        line = f"{variation.name:<28}"
         for fmt in FORMATS:
             data = render(case, fmt)
             name = file_name(variation, fmt)
@@ -64,7 +64,7 @@ def main() -> None:
             sums[fmt] = (sums[fmt][0] + right, sums[fmt][1] + total)
             line += f"{right / total:>8.1%}"
         print(line)
-    print(f"{'all':<22}" + "".join(f"{r / t:>8.1%}" for r, t in sums.values()))
+    print(f"{'all':<28}" + "".join(f"{r / t:>8.1%}" for r, t in sums.values()))
 
 
 if __name__ == "__main__":
