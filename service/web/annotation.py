@@ -7,9 +7,11 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.topics import LABELS
@@ -81,7 +83,11 @@ def _paragraph(body: dict[str, Any], start: int, end: int) -> tuple[str, str]:
 
 
 def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fraction: float = 0.0) -> int:
-    """Create review items (with suggestions) for every stored report that has none yet; returns how many."""
+    """Create review items (with suggestions) for every stored report that has none yet; returns how many.
+
+    Several requests may build at once (each queue request syncs first): the unique span of an item makes
+    the second builder of a report fail on insert, and it then leaves that report to the first.
+    """
     pending = db.execute(
         select(ReportRow.id, ReportRow.sha256, ReportRow.body).where(
             ReportRow.status == "ok", ~select(AnnotationItem.id).where(AnnotationItem.report_id == ReportRow.id).exists()
@@ -104,9 +110,14 @@ def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fracti
             ), s))
         if not items:
             continue
-        _record_split(db, sha256, frozen.test_share)
-        db.add_all([it for it, _ in items])
-        db.flush()
+        try:
+            _record_split(db, sha256, frozen.test_share)
+            db.add_all([it for it, _ in items])
+            db.flush()
+        except IntegrityError:
+            # Another request built this report's items between our read and our write: theirs stand.
+            db.rollback()
+            continue
         predicted = analyzer.classify_texts([it.text for it, _ in items])
         for n, (item, s) in enumerate(items):
             if predicted is not None:
@@ -120,10 +131,10 @@ def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fracti
                 continue
             db.add(Suggestion(item_id=item.id, label=label, confidence=round(conf, 4), scores=json.dumps(scores),
                               uncertainty=uncertainty(scores), model_version=version, current=True))
-        created += len(items)
         if agreement_fraction > 0:
             _assign_pairs(db, [it for it, _ in items if not it.frozen], agreement_fraction, seed=report_id)
-    db.commit()
+        db.commit()  # one report at a time, so a conflict on the next one loses nothing here
+        created += len(items)
     return created
 
 
@@ -133,15 +144,21 @@ def _record_split(db: Session, sha256: str, share: float) -> None:
         db.add(ReportSplit(sha256=sha256, split=deployment_split(sha256, share)))
 
 
-def _reviewers(db: Session) -> list[int]:
-    return list(db.scalars(select(User.id).where(User.active.is_(True), User.role.in_(("reviewer", "admin")))
-                           .order_by(User.id)))
+REVIEWER_ROLES = ("reviewer", "admin")
+
+
+def active_reviewers(db: Session, names: Iterable[str] | None = None) -> list[int]:
+    """Active accounts that may answer (reviewers and admins), all of them or those named."""
+    query = select(User.id).where(User.active.is_(True), User.role.in_(REVIEWER_ROLES))
+    if names is not None:
+        query = query.where(User.username.in_(list(names)))
+    return list(db.scalars(query.order_by(User.id)))
 
 
 def _assign_pairs(db: Session, items: list[AnnotationItem], fraction: float, seed: int,
                   reviewers: list[int] | None = None) -> int:
     """Give a share of the items to two reviewers each, rotating through the pairs."""
-    people = reviewers if reviewers is not None else _reviewers(db)
+    people = reviewers if reviewers is not None else active_reviewers(db)
     if len(people) < 2 or not items:
         return 0
     rng = random.Random(seed)
@@ -445,45 +462,91 @@ class Imported:
                 "n_errors": len(self.errors)}
 
 
+class ImportRow(BaseModel):
+    """One imported answer, as `export_jsonl` writes it; anything else is reported for its line."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    reviewer: str = Field(max_length=64)
+    status: Literal["draft", "submitted", "skipped"]
+    label: str | None = None
+    kind: Literal["review", "adjudication"] = "review"
+    report_sha256: str | None = Field(None, max_length=64)
+    start: int | None = None
+    end: int | None = None
+    text: str | None = Field(None, max_length=10000)
+    created: datetime | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _known_label(cls, value: str | None) -> str | None:
+        if value is not None and value not in LABELS:
+            raise ValueError(f"label 应为 {'/'.join(LABELS)}")
+        return value
+
+
+def _parse_row(line: str) -> ImportRow | str:
+    """The validated row, or why it was refused."""
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        return "不是有效的 JSON"
+    if not isinstance(rec, dict):
+        return "不是 JSON 对象"
+    try:
+        row = ImportRow.model_validate(rec)
+    except ValidationError as exc:
+        fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
+        return f"字段 {'、'.join(fields) or '？'} 无效"
+    if row.status == "submitted" and row.label is None:
+        return "submitted 的答复需要 label"
+    return row
+
+
 def import_jsonl(db: Session, lines: Iterable[str]) -> Imported:
     """Load answers exported by `export_jsonl` (here or from another server): sentences are found by report
-    hash and span, else by text; reviewers by name; rows already present are skipped."""
+    hash and span, else by text; reviewers by name, and only active reviewers' and admins' answers (an
+    adjudication only an admin's); rows already present are skipped, bad rows reported by line number."""
     out = Imported()
-    users = {name: uid for uid, name in db.execute(select(User.id, User.username))}
+    users = {name: (uid, role) for uid, name, role in db.execute(select(User.id, User.username, User.role)
+                                                                 .where(User.active.is_(True)))}
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            rec = json.loads(line)
-            status, label, kind = rec["status"], rec.get("label"), rec.get("kind", "review")
-        except (ValueError, KeyError, TypeError) as exc:
-            out.errors.append(f"line {n}: {type(exc).__name__}")
+        row = _parse_row(line)
+        if isinstance(row, str):
+            out.errors.append(f"第 {n} 行：{row}")
             continue
-        reviewer = users.get(rec.get("reviewer") or "")
-        if reviewer is None:
-            out.errors.append(f"line {n}: unknown reviewer {rec.get('reviewer')!r}")
+        if row.reviewer not in users:
+            out.errors.append(f"第 {n} 行：评审员 {row.reviewer!r} 不存在或已停用")
             continue
-        item_id = db.scalar(select(AnnotationItem.id).join(ReportRow, ReportRow.id == AnnotationItem.report_id)
-                            .where(ReportRow.sha256 == rec.get("report_sha256"),
-                                   AnnotationItem.start == rec.get("start"), AnnotationItem.end == rec.get("end")))
-        if item_id is None and rec.get("text"):
-            item_id = db.scalar(select(AnnotationItem.id).where(AnnotationItem.text_key == text_key(rec["text"]))
+        reviewer, role = users[row.reviewer]
+        if role not in REVIEWER_ROLES:
+            out.errors.append(f"第 {n} 行：{row.reviewer!r} 不是评审员，其答复不导入")
+            continue
+        if row.kind == "adjudication" and role != "admin":
+            out.errors.append(f"第 {n} 行：裁决只能来自管理员")
+            continue
+        item_id = None
+        if row.report_sha256 and row.start is not None and row.end is not None:
+            item_id = db.scalar(select(AnnotationItem.id).join(ReportRow, ReportRow.id == AnnotationItem.report_id)
+                                .where(ReportRow.sha256 == row.report_sha256, AnnotationItem.start == row.start,
+                                       AnnotationItem.end == row.end))
+        if item_id is None and row.text:
+            item_id = db.scalar(select(AnnotationItem.id).where(AnnotationItem.text_key == text_key(row.text))
                                 .order_by(AnnotationItem.id).limit(1))
         if item_id is None:
-            out.errors.append(f"line {n}: sentence not found")
+            out.errors.append(f"第 {n} 行：找不到该句")
             continue
-        created = datetime.fromisoformat(rec["created"]) if rec.get("created") else utcnow()
+        created = row.created or utcnow()
         same = select(Annotation.id).where(Annotation.item_id == item_id, Annotation.reviewer_id == reviewer,
-                                           Annotation.status == status, Annotation.kind == kind,
+                                           Annotation.status == row.status, Annotation.kind == row.kind,
                                            Annotation.created == created)
-        same = same.where(Annotation.label.is_(None) if label is None else Annotation.label == label)
+        same = same.where(Annotation.label.is_(None) if row.label is None else Annotation.label == row.label)
         if db.scalar(same) is not None:
             out.duplicates += 1
             continue
-        if status not in STATUSES or (label is not None and label not in LABELS) or kind not in ("review", "adjudication"):
-            out.errors.append(f"line {n}: bad status, label or kind")
-            continue
-        db.add(Annotation(item_id=item_id, reviewer_id=reviewer, label=label, status=status, kind=kind,
+        db.add(Annotation(item_id=item_id, reviewer_id=reviewer, label=row.label, status=row.status, kind=row.kind,
                           created=created))
         out.added += 1
     db.commit()

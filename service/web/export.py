@@ -26,6 +26,17 @@ _SCHEMA = pa.schema([
 ])
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula (= + - @, tab, CR first) gets a leading
+    apostrophe, so a report's filename or agency can never run as one; numbers and empty cells pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _rows(db: Session, filters: Filters) -> Iterator[dict[str, Any]]:
     query = filters.apply(select(*LIST_COLUMNS)).order_by(ReportRow.id).execution_options(yield_per=1000)
     for row in db.execute(query):
@@ -39,7 +50,7 @@ def to_csv(db: Session, filters: Filters) -> Iterator[str]:
     buffer.write("\ufeff")
     writer.writeheader()
     for i, row in enumerate(_rows(db, filters)):
-        writer.writerow(row)
+        writer.writerow({key: safe_cell(value) for key, value in row.items()})
         if i % 500 == 499:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -17,7 +17,7 @@ from nlp.labels import SECTION_NAMES, TOPIC_NAMES
 from service.web import annotation
 from service.web.annotation import AnswerError, QueueFilters
 from service.web.auth import Principal
-from service.web.models import ReportRow, RetrainRun, User
+from service.web.models import ReportRow, RetrainRun
 from service.web.retraining import Busy, run_dict
 from service.web.state import ServiceState, get_db, get_state, require
 from service.web.ui import render
@@ -102,7 +102,7 @@ def review_progress(user: Viewer, db: Db) -> dict[str, Any]:
 
 
 @api_router.get("/review/agreement", summary="一致性（Cohen's kappa，按评审员对与按标签）")
-def review_agreement(user: Viewer, db: Db) -> dict[str, Any]:
+def review_agreement(user: Reviewer, db: Db) -> dict[str, Any]:
     """Kappa over the items two reviewers both submitted."""
     return annotation.agreement_report(db)
 
@@ -141,9 +141,9 @@ class AssignRequest(BaseModel):
 def review_assign(request: Request, body: AssignRequest, user: Admin, db: Db) -> dict[str, Any]:
     """Items are given to two of the named reviewers each, rotating through the pairs."""
     sync(get_state(request), db)
-    ids = list(db.scalars(select(User.id).where(User.username.in_(body.reviewers)).order_by(User.id)))
+    ids = annotation.active_reviewers(db, body.reviewers)
     if len(ids) < 2:
-        raise HTTPException(422, "至少需要两名存在的评审员")
+        raise HTTPException(422, "至少需要两名在用的评审员（只读账号不能分配）")
     return {"assigned_items": annotation.assign(db, ids, body.fraction, body.report_id, body.seed)}
 
 

@@ -111,10 +111,10 @@ def test_lists_rankings_rules_and_exports_filter_and_page(site: Site) -> None:
 def test_viewer_can_read_but_not_change(site: Site) -> None:
     status, _, _ = _upload(site, "x.txt", b"hello", role="viewer")
     assert status == 403
-    r = site.client.post("/api/users", json={"username": "x", "password": "12345678", "role": "admin"},
+    r = site.client.post("/api/users", json={"username": "x", "password": "plum-river-lantern-42", "role": "admin"},
                          headers=site.auth("reviewer"))
     assert r.status_code == 403
-    r = site.client.post("/api/users", json={"username": "newbie", "password": "12345678", "role": "viewer"},
+    r = site.client.post("/api/users", json={"username": "newbie", "password": "plum-river-lantern-42", "role": "viewer"},
                          headers=site.auth("admin"))
     assert r.status_code == 201
 

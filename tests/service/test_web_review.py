@@ -139,7 +139,7 @@ def test_double_annotation_kappa_and_adjudication(review_site: tuple[Site, str])
     for item, l2, l3 in zip(shared, labels2, labels3, strict=True):
         _answer(site, "rev2", item, l2)
         _answer(site, "rev3", item, l3)
-    report = site.client.get("/api/review/agreement", headers=site.auth("viewer")).json()
+    report = site.client.get("/api/review/agreement", headers=site.auth("reviewer")).json()
     pair = next(p for p in report["pairs"] if p["reviewers"] == ["rev2", "rev3"])
     assert pair["n"] == 6 and 0 < pair["kappa"] < 1
     assert pair["per_label"]["problem"] == 1.0

@@ -110,7 +110,7 @@ def test_forms_need_the_csrf_token(sqlite_site: Site) -> None:
     pdf = {"files": ("a.pdf", BROKEN_PDF.read_bytes(), "application/pdf")}
     assert client.post("/upload", files=pdf, follow_redirects=False).status_code == 403
     assert client.post("/upload", files=pdf, data={"csrf_token": "forged"}, follow_redirects=False).status_code == 403
-    form = {"username": "mallory", "password": "12345678", "role": "admin"}
+    form = {"username": "mallory", "password": "plum-river-lantern-42", "role": "admin"}
     assert client.post("/admin/users", data=form).status_code == 403
     assert client.post("/api/tokens", json={"name": "x"}).status_code == 403  # session cookie, no header
     assert client.post("/api/tokens", json={"name": "x"}, headers={"X-CSRF-Token": token}).status_code == 201
