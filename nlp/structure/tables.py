@@ -474,7 +474,7 @@ def _t4_header(reader: _Reader, row: GridRow) -> None:
         text = squash(cell.text)
         if text in _T4_GROUP_LABELS:
             reader.t4_group_spans.setdefault(_T4_GROUP_LABELS[text], cell.span)
-        elif text in _T4_CELL_LABELS and (text, cell.span) not in [(t, s) for t, s in reader.t4_cell_spans]:
+        elif text in _T4_CELL_LABELS and (text, cell.span) not in reader.t4_cell_spans:
             reader.t4_cell_spans.append((text, cell.span))
 
 
