@@ -1,4 +1,5 @@
-"""PDF reader: pdfminer.six layout for the text lines, pdfplumber's ruling-line geometry for tables."""
+"""PDF reader: pdfminer.six layout for the text lines, pdfplumber's ruling-line geometry for tables, word
+positions for tables drawn without ruling lines."""
 
 from __future__ import annotations
 
