@@ -1,4 +1,4 @@
-"""Account routes: API tokens (mint, list, revoke), users (create, deactivate, passwords), the account pages."""
+"""Account routes: API tokens (mint, list, revoke), users (create, deactivate, passwords), account pages."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def _account(db: Session, user: Principal) -> User:
     return account
 
 
-def mint(svc: ServiceState, db: Session, user: Principal, name: str, days: int | None) -> tuple[ApiToken, str]:
+def mint(svc: ServiceState, db: Session, user: Principal, name: str,
+         days: int | None) -> tuple[ApiToken, str]:
     """A new token for the caller, within the rules: viewers only when allowed, a lifetime within the
     maximum, and no more live tokens than the cap."""
     settings = svc.settings
@@ -184,7 +185,8 @@ class PasswordReset(BaseModel):
 
 
 @api_router.post("/users/{user_id}/password", summary="设置账号密码（管理员）")
-def reset_password(request: Request, user_id: int, body: PasswordReset, user: Admin, db: Db) -> dict[str, Any]:
+def reset_password(request: Request, user_id: int, body: PasswordReset, user: Admin,
+                   db: Db) -> dict[str, Any]:
     """Set another account's password; its sessions end."""
     account = _target(db, user_id)
     try:
@@ -216,7 +218,8 @@ def change_own_password(svc: ServiceState, db: Session, user: Principal, old: st
 
 
 @api_router.post("/me/password", summary="修改自己的密码（需原密码）")
-def my_password(request: Request, response: Response, body: PasswordChange, user: Viewer, db: Db) -> dict[str, Any]:
+def my_password(request: Request, response: Response, body: PasswordChange, user: Viewer,
+                db: Db) -> dict[str, Any]:
     """Other sessions of the account end; a session making the change gets a fresh cookie."""
     svc = get_state(request)
     account = change_own_password(svc, db, user, body.old_password, body.new_password)
@@ -225,8 +228,9 @@ def my_password(request: Request, response: Response, body: PasswordChange, user
     return user_dict(account)
 
 
-def _account_page(request: Request, user: Principal, db: Session, status_code: int = 200, **extra: Any) -> HTMLResponse:
-    tokens = list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+def _account_page(request: Request, user: Principal, db: Session, status_code: int = 200,
+                  **extra: Any) -> HTMLResponse:
+    tokens = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc()))
     settings = get_state(request).settings
     can_mint = user.role != "viewer" or settings.viewer_tokens
     return render(request, "account.html", status_code=status_code, tokens=[token_dict(t) for t in tokens],
@@ -256,7 +260,8 @@ def account_revoke(token_id: int, user: Viewer, db: Db) -> Response:
 
 
 @ui_router.post("/account/password", response_model=None)
-def account_password(request: Request, user: Viewer, db: Db, old_password: Annotated[str, Form(max_length=256)],
+def account_password(request: Request, user: Viewer, db: Db,
+                     old_password: Annotated[str, Form(max_length=256)],
                      new_password: Annotated[str, Form(max_length=256)]) -> Response:
     """Change one's password; this browser stays logged in, other sessions end."""
     svc = get_state(request)
@@ -273,7 +278,8 @@ def account_password(request: Request, user: Viewer, db: Db, old_password: Annot
 @ui_router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, user: Admin, db: Db, message: str | None = None) -> HTMLResponse:
     """Accounts (admins only)."""
-    return render(request, "users.html", users=list(db.scalars(select(User).order_by(User.id))), message=message,
+    users = list(db.scalars(select(User).order_by(User.id)))
+    return render(request, "users.html", users=users, message=message,
                   min_length=get_state(request).settings.password_min_length)
 
 

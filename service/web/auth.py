@@ -88,9 +88,9 @@ def normalize_username(raw: str) -> str:
     return name
 
 
-def validate_password(password: str, username: str = "", min_length: int = 12) -> None:
-    """Refuse a password that is short, too long, common, a keyboard or number run, or contains the
-    username (ValueError with the reason in Chinese)."""
+def validate_password(password: str, min_length: int = 12) -> None:
+    """Refuse a password that is short, too long, common, or a keyboard or number run (ValueError with the
+    reason in Chinese)."""
     if len(password) < min_length:
         raise ValueError(f"密码至少需要 {min_length} 个字符")
     if len(password) > MAX_PASSWORD:
@@ -100,8 +100,6 @@ def validate_password(password: str, username: str = "", min_length: int = 12) -
     if (lowered in COMMON_PASSWORDS or stem in COMMON_STEMS or len(set(lowered)) <= 2
             or any(lowered in run for run in _RUNS)):
         raise ValueError("密码过于常见，请换一个不易猜到的密码")
-    if len(username) >= 3 and username.lower() in lowered:
-        raise ValueError("密码不能包含用户名")
 
 
 def create_user(db: Session, username: str, password: str, role: str, min_length: int = 12) -> User:
@@ -109,7 +107,7 @@ def create_user(db: Session, username: str, password: str, role: str, min_length
     if role not in ROLES:
         raise ValueError(f"角色应为 {'、'.join(ROLES)} 之一")
     name = normalize_username(username)
-    validate_password(password, name, min_length)
+    validate_password(password, min_length)
     user = User(username=name, password_hash=hash_password(password), role=role, active=True)
     db.add(user)
     return user
@@ -117,7 +115,7 @@ def create_user(db: Session, username: str, password: str, role: str, min_length
 
 def set_password(user: User, password: str, min_length: int = 12) -> None:
     """Give an account a new password (policy applies) and end its sessions (the caller commits)."""
-    validate_password(password, user.username, min_length)
+    validate_password(password, min_length)
     user.password_hash = hash_password(password)
     end_sessions(user)
 

@@ -34,8 +34,8 @@ def wait_seconds(db: Session, limits: dict[str, int], window: int) -> int:
     since = now - timedelta(seconds=window)
     longest = 0.0
     for key, limit in limits.items():
-        times = sorted(aware(t) for t in db.scalars(select(LoginFailure.created)
-                                                    .where(LoginFailure.key == key, LoginFailure.created > since)))
+        query = select(LoginFailure.created).where(LoginFailure.key == key, LoginFailure.created > since)
+        times = sorted(aware(t) for t in db.scalars(query))
         if limit > 0 and len(times) >= limit:
             opens = times[len(times) - limit] + timedelta(seconds=window)
             longest = max(longest, (opens - now).total_seconds())

@@ -303,3 +303,29 @@ def test_the_api_stores_normalised_usernames_and_refuses_look_alikes(accounts_si
     assert bad.status_code == 422 and "用户名" in str(bad.json()["detail"])
     login(site.client, "ｗｉｄｅ", STRONG)  # the login form normalises too
     site.client.cookies.clear()
+
+
+def test_tokens_made_before_expiry_existed_expire_ninety_days_after_creation(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from service.web.db import alembic_config, make_engine
+
+    engine = make_engine(settings_for(tmp_path))
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.execute(text("INSERT INTO users (id, username, password_hash, role, active, created) "
+                                "VALUES (1, 'old', 'x', 'viewer', 1, '2026-01-01 00:00:00.000000')"))
+        connection.execute(text("INSERT INTO api_tokens (id, user_id, name, token_hash, created) "
+                                "VALUES (1, 1, 'legacy', 'abc', '2026-01-01 00:00:00.000000')"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        expires, generation = connection.execute(text(
+            "SELECT api_tokens.expires, users.session_generation FROM api_tokens JOIN users ON users.id = user_id"
+        )).one()
+    engine.dispose()
+    assert str(expires).startswith("2026-04-01") and generation == 0
