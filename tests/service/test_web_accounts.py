@@ -329,3 +329,25 @@ def test_tokens_made_before_expiry_existed_expire_ninety_days_after_creation(tmp
         )).one()
     engine.dispose()
     assert str(expires).startswith("2026-04-01") and generation == 0
+
+
+def test_the_admin_page_deactivates_and_sets_passwords(accounts_site: Site) -> None:
+    site = accounts_site
+    ensure_user(site.svc, "managed", STRONG, "viewer")
+    uid = _user_id(site, "managed")
+    csrf = login(site.client, "admin")
+    page = site.client.get("/admin/users")
+    assert page.status_code == 200 and f'action="/admin/users/{uid}/active"' in page.text
+    r = site.client.post(f"/admin/users/{uid}/active", data={"csrf_token": csrf, "active": "0"},
+                         follow_redirects=False)
+    assert r.status_code == 303
+    with site.svc.sessions() as db:
+        assert db.get(User, uid).active is False
+    weak = site.client.post(f"/admin/users/{uid}/password", data={"csrf_token": csrf, "password": "12345678"})
+    assert weak.status_code == 200 and "无法设置" in weak.text
+    r = site.client.post(f"/admin/users/{uid}/password", data={"csrf_token": csrf, "password": "granite-owl-meadow-5"},
+                         follow_redirects=False)
+    assert r.status_code == 303
+    site.client.post(f"/admin/users/{uid}/active", data={"csrf_token": csrf, "active": "1"})
+    login(site.client, "managed", "granite-owl-meadow-5")
+    site.client.cookies.clear()
