@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ Reviewer = Annotated[Principal, Depends(require("reviewer"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 Db = Annotated[Session, Depends(get_db)]
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+_SYNC_LOCK = threading.Lock()
 
 
 def queue_filters(
@@ -49,7 +51,11 @@ QueueDep = Annotated[QueueFilters, Depends(queue_filters)]
 def sync(svc: ServiceState, db: Session) -> int:
     """Bring review items up to date with the stored reports (suggestions need the model loaded)."""
     svc.analyzer.loaded.wait(120)
-    return annotation.sync_items(db, svc.analyzer, svc.retrainer.frozen(), svc.settings.agreement_fraction)
+    # One builder per process: simultaneous queue requests wait for it and then find nothing left to build,
+    # instead of classifying the same sentences twice and contending for the database's write lock. Other
+    # processes are covered by sync_items itself.
+    with _SYNC_LOCK:
+        return annotation.sync_items(db, svc.analyzer, svc.retrainer.frozen(), svc.settings.agreement_fraction)
 
 
 @api_router.get("/review/queue", summary="标注队列（不确定性优先、近重复后移）")
