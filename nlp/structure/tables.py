@@ -698,8 +698,10 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
         reader.state = "table2"
         _t2_header(reader, row)
         return
-    if _is_t3_header(labels) or (reader.state == "table3" and reader.last_t3 < 0 and labels and _blank(values)):
-        # Before table 三's first data row, a line of labels alone is more of its header.
+    header_line = reader.state == "table3" and reader.last_t3 < 0 and labels and _blank(values)
+    names_column = squash(joined) in _T3_HEADER_LABELS  # "其他" alone is a column, not row "3.其他"
+    if _is_t3_header(labels) or (header_line and (names_column or _match_t3_row(joined, None)[0] is None)):
+        # Before table 三's first data row, a line of labels alone that names no row is more of its header.
         reader.state = "table3"
         _t3_header(reader, row)
         return
