@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nlp.ingest.assemble import extracted_to_report
-from nlp.ingest.detect import decode_text, detect_format
+from nlp.ingest.detect import decode_text_counted, detect_format
 from nlp.ingest.docx import read_docx
 from nlp.ingest.extracted import Extracted
 from nlp.ingest.html import read_html
+from nlp.ingest.limits import InputTooLarge, too_large
 from nlp.ingest.pdf import PdfSettings, read_pdf
 from nlp.ingest.text import read_text
 from nlp.labels import SECTION_NAMES, TABLE_SECTIONS
@@ -31,6 +32,10 @@ class ParseSettings:
 
     pdf: PdfSettings = field(default_factory=PdfSettings)
     max_bytes: int = 200 * 1024 * 1024
+    # Lines of a text or HTML file, paragraphs of a DOCX: checked before the work, which grows with them.
+    max_lines: int = 100_000
+    # Slots of one HTML table once rowspan/colspan are expanded (a 76 KB page asked for 5.5 GB).
+    max_grid_cells: int = 200_000
 
 
 _UNSUPPORTED = {
@@ -44,9 +49,17 @@ def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
     if fmt == "pdf":
         return read_pdf(data, settings.pdf)
     if fmt == "docx":
-        return read_docx(data)
-    text = decode_text(data) or ""
-    return read_html(text) if fmt == "html" else read_text(text)
+        return read_docx(data, settings.max_lines)
+    text, invalid = decode_text_counted(data) or ("", 0)
+    lines = text.count("\n") + 1
+    if lines > settings.max_lines:
+        raise too_large("行数", lines, settings.max_lines)
+    extracted = read_html(text, settings.max_grid_cells) if fmt == "html" else read_text(text)
+    if not invalid:
+        return extracted
+    warning = ReportError("invalid_bytes", f"文件中有 {invalid} 处无法解码的字节，已替换为 � (invalid bytes replaced)",
+                          "warning")
+    return replace(extracted, errors=(*extracted.errors, warning))
 
 
 # The error code of a document that failed through a bug of ours rather than its own fault; a batch
@@ -67,6 +80,8 @@ def parse_bytes(data: bytes, path: str = "", settings: ParseSettings | None = No
         return Report(source=source, status="failed", errors=(ReportError(code, message),))
     try:
         extracted = _extract(data, fmt, settings)
+    except InputTooLarge as exc:  # a cap reached before the work: the document's size, not our fault
+        return Report(source=source, status="failed", errors=(exc.error,))
     except Exception as exc:  # readers return a broken file as errors: what they raise is a bug of ours
         log.exception("internal error reading %s", path)
         message = f"程序内部读取错误（本程序的缺陷，并非文档本身的问题）：{type(exc).__name__}: {exc}"

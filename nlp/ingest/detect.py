@@ -7,7 +7,10 @@ import re
 import zipfile
 
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|body|table|p|div|meta|head)[\s>]", re.IGNORECASE)
-_TEXT_ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+# A text file may carry a few bytes its encoding cannot read (a file cut mid-character, one stray byte): up
+# to this many, or one in a thousand, are replaced and reported, not a reason to refuse the file.
+_TOLERATED_INVALID = 16
+_REPLACEMENT = {"utf-8": "\ufffd".encode(), "gb18030": "\ufffd".encode("gb18030")}
 
 
 def detect_format(data: bytes, name: str = "") -> str:
@@ -36,12 +39,31 @@ def detect_format(data: bytes, name: str = "") -> str:
 
 def decode_text(data: bytes) -> str | None:
     """The text of a text file in UTF-8 or GB18030 (common on Chinese government sites), else None."""
-    for encoding in _TEXT_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
-        if controls <= len(text[:4096]) * 0.01:
-            return text
-    return None
+    decoded = decode_text_counted(data)
+    return decoded[0] if decoded else None
+
+
+def _mostly_text(text: str) -> bool:
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return controls <= len(text[:4096]) * 0.01
+
+
+def decode_text_counted(data: bytes) -> tuple[str, int] | None:
+    """(text, number of invalid bytes replaced), else None for data that is no text.
+
+    UTF-8 is preferred: GB18030 is taken only when it reads the bytes with fewer invalid sequences, which
+    keeps a UTF-8 file cut mid-character from turning into GB18030 garbage; UTF-16 is the last resort."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    readings = []
+    for encoding in ("utf-8", "gb18030"):
+        text = body.decode(encoding, errors="replace")
+        invalid = text.count("\ufffd") - body.count(_REPLACEMENT[encoding])
+        readings.append((invalid, encoding, text))
+    invalid, _, text = min(readings, key=lambda r: r[0])  # ties keep UTF-8 (listed first)
+    if invalid <= max(_TOLERATED_INVALID, len(data) // 1000) and _mostly_text(text):
+        return text, invalid
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+    return (text, 0) if _mostly_text(text) else None

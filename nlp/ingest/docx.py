@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from docx import Document
@@ -13,6 +14,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import XMLSyntaxError
 
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
+from nlp.ingest.limits import too_large
 from nlp.ingest.rows import is_table_row
 from nlp.report import ReportError
 
@@ -54,8 +56,41 @@ def _table_rows(table: Table, number: int) -> tuple[list[GridRow], list[ReportEr
     return out, warnings
 
 
-def read_docx(data: bytes) -> Extracted:
-    """Read a .docx file; a broken package comes back as an error, a table row it cannot read as a warning."""
+_PARAGRAPH_TAGS = (b"<w:p>", b"<w:p ")
+
+
+def _check_paragraphs(data: bytes, limit: int) -> None:
+    """Count the body's paragraphs on the raw XML, streamed, before python-docx builds a tree of them all:
+    a 538 KB file can hold two million empty paragraphs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package, package.open("word/document.xml") as xml:
+            count, tail = 0, b""
+            while chunk := xml.read(1 << 20):
+                window = tail + chunk
+                # The tail (4 bytes, shorter than a tag) joins a tag cut by the chunk boundary; it cannot
+                # hold a whole tag counted before.
+                count += sum(window.count(tag) for tag in _PARAGRAPH_TAGS)
+                if count > limit:
+                    raise too_large("段落", count, limit)
+                tail = chunk[-4:]
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError):
+        return  # python-docx reports the broken package below
+
+
+def _core_title(document: Any) -> str | None:
+    """The core-properties title; a broken docProps part is no title, not a failed document."""
+    try:
+        title = document.core_properties.title
+    except (KeyError, ValueError, XMLSyntaxError):
+        return None
+    return (title.strip() or None) if isinstance(title, str) else None
+
+
+def read_docx(data: bytes, max_paragraphs: int | None = None) -> Extracted:
+    """Read a .docx file; a broken package comes back as an error, a table row it cannot read as a warning.
+    More than `max_paragraphs` paragraphs raise InputTooLarge before the package is parsed."""
+    if max_paragraphs is not None:
+        _check_paragraphs(data, max_paragraphs)
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
@@ -82,5 +117,5 @@ def read_docx(data: bytes) -> Extracted:
                     rows.append(row)
                 elif any(c.text for c in row):
                     paragraphs.append(Paragraph(next(c.text for c in row if c.text)))
-    title = document.core_properties.title or None
+    title = _core_title(document)
     return Extracted("docx", 0, tuple(paragraphs), tuple(rows), errors=tuple(errors), title=title)

@@ -56,12 +56,15 @@ def _subitems(report: Report, start: int, end: int) -> tuple[SubItem, ...]:
             if match:
                 title = _title_of(match.group(2))
                 items.append(SubItem(re.sub(r"\s", "", match.group(1)), title[:60], block.start, block.end))
-    # A sub-item runs until the next one at the same level or the end of its section.
+    # A sub-item runs until the next one at the same level or the end of its section (found walking back,
+    # so that a section of many sub-items costs one pass).
     spans = []
-    for i, item in enumerate(items):
-        nxt = next((o.start for o in items[i + 1 :] if o.label[0] == item.label[0]), end)
+    following: dict[str, int] = {}  # first label character -> start of the next item at that level
+    for item in reversed(items):
+        nxt = following.get(item.label[0], end)
         spans.append(replace(item, end=nxt - 1 if nxt > item.start else item.end))
-    return tuple(spans)
+        following[item.label[0]] = item.start
+    return tuple(reversed(spans))
 
 
 _NUMERAL_BONUS = 6  # a heading numbered as the template numbers it outweighs any cue-length difference
@@ -86,18 +89,36 @@ def _best_outline(report: Report) -> list[tuple[str, Block, str]]:
             continue
         score = strength + (_NUMERAL_BONUS if numeral in (spec.numeral, str(order[key] + 1)) else 0)
         candidates.append((order[key], score, key, block, title))
-    # Longest-path over candidates with strictly increasing section order; ties keep the earliest.
-    best: list[tuple[int, list[int]]] = []
-    for i, (rank, score, *_rest) in enumerate(candidates):
-        total, path = score, [i]
-        for j in range(i):
-            if candidates[j][0] < rank and best[j][0] + score > total:
-                total, path = best[j][0] + score, [*best[j][1], i]
-        best.append((total, path))
-    if not best:
-        return []
-    _, path = max(best, key=lambda b: b[0])
+    path = increasing_path([(rank, score) for rank, score, *_rest in candidates])
     return [(candidates[i][2], candidates[i][3], candidates[i][4]) for i in path]
+
+
+def increasing_path(candidates: list[tuple[int, int]]) -> list[int]:
+    """Indices of the highest-scoring run of (rank, score) candidates with strictly increasing rank; ties
+    keep the earliest candidates.
+
+    With only six ranks, the best path ending at each rank so far is all a new candidate needs to look at:
+    O(n·6) instead of comparing every pair (8 MB of heading-like lines took a minute that way)."""
+    best_at: dict[int, tuple[int, int]] = {}  # rank -> (total, index) of the earliest best path ending there
+    totals: list[int] = []
+    back: list[int | None] = []
+    top: tuple[int, int] | None = None
+    for i, (rank, score) in enumerate(candidates):
+        # The best earlier path of lower rank; on equal totals the earliest ending candidate, as a scan would.
+        before = min(((-t, j) for r, (t, j) in best_at.items() if r < rank), default=None)
+        total, prev = (score - before[0], before[1]) if before else (score, None)
+        totals.append(total)
+        back.append(prev)
+        if rank not in best_at or total > best_at[rank][0]:
+            best_at[rank] = (total, i)
+        if top is None or total > top[0]:
+            top = (total, i)
+    path: list[int] = []
+    at = top[1] if top else None
+    while at is not None:
+        path.append(at)
+        at = back[at]
+    return path[::-1]
 
 
 def find_sections(report: Report) -> Report:
