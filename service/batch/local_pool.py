@@ -7,10 +7,14 @@ worker forever; this pool owns its processes and replaces any that time out, cra
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import multiprocessing as mp
+import os
 import resource
 import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -33,9 +37,40 @@ def _guard_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker_main(conn: Connection, fn: TaskFn, memory_mb: int, max_tasks: int) -> None:
-    """Serve tasks from the parent until told to stop or `max_tasks` are done."""
+_PR_SET_PDEATHSIG = 1
+_WATCH_INTERVAL_S = 1.0
+
+
+def die_with(owner: int) -> None:
+    """End this worker when the process that owns the pool dies, even by `kill -9`.
+
+    Workers are children of the fork server, which exits when its owner does: a parent-death signal
+    kills the worker then (Linux). A thread watching the owner's pid covers other systems and the moment
+    before the signal was armed."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(owner, 0)
+            except (ProcessLookupError, PermissionError):  # gone, or its pid reused by another user's process
+                break
+            if os.getppid() != parent:
+                break
+            time.sleep(_WATCH_INTERVAL_S)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="owner-watchdog", daemon=True).start()
+
+
+def worker_main(conn: Connection, fn: TaskFn, memory_mb: int, max_tasks: int, owner: int) -> None:
+    """Serve tasks from the parent until told to stop or `max_tasks` are done; die with `owner`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    die_with(owner)
     _guard_memory(memory_mb)
     for _ in range(max_tasks):
         try:
@@ -67,7 +102,8 @@ class _Slot:
     started: float = 0.0
 
 
-def _exit_reason(code: int | None) -> str:
+def exit_reason(code: int | None) -> str:
+    """Why a worker process ended, for the failure record."""
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
@@ -90,8 +126,8 @@ class LocalPool:
     def _start(self, fn: TaskFn) -> _Slot:
         parent, child = self.ctx.Pipe()
         process = self.ctx.Process(
-            target=_worker_main,
-            args=(child, fn, self.limits.memory_mb, max(1, self.limits.tasks_per_worker)),
+            target=worker_main,
+            args=(child, fn, self.limits.memory_mb, max(1, self.limits.tasks_per_worker), os.getpid()),
             daemon=True,
         )
         process.start()
@@ -153,7 +189,7 @@ class LocalPool:
             status, got, payload = slot.conn.recv()
         except (EOFError, OSError):
             slot.process.join(timeout=5)
-            return Done(index, status="crashed", reason=_exit_reason(slot.process.exitcode))
+            return Done(index, status="crashed", reason=exit_reason(slot.process.exitcode))
         if status == "ok":
             return Done(got, value=payload)
         return Done(got, status=status, reason=str(payload))
