@@ -127,6 +127,7 @@ def test_login_does_not_redirect_off_site(sqlite_site: Site) -> None:
     r = client.post("/login", data={"username": "viewer", "password": "correct-horse-9", "csrf_token": token,
                                     "next": "//evil.example/"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/reports"
+    token = csrf_of(client.get("/login").text)  # login rotated the CSRF token
     bad = client.post("/login", data={"username": "viewer", "password": "wrong-password", "csrf_token": token})
     assert bad.status_code == 401 and "用户名或密码错误" in bad.text
 
