@@ -21,6 +21,7 @@ from nlp.labels import STATUS_NAMES
 from service.web import accounts, api, review, ui
 from service.web.analyzer import Analyzer
 from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
+from service.web.bodylimit import BodyLimit
 from service.web.db import make_engine, make_sessions, migrate
 from service.web.jobs import Worker
 from service.web.models import Job
@@ -90,11 +91,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Refuse oversized uploads from the declared length, before the body is parsed onto disk.
-        length = request.headers.get("content-length")
-        if (request.method == "POST" and request.url.path in UPLOAD_PATHS and length and length.isdigit()
-                and int(length) > settings.max_upload_bytes + 64 * 1024):
-            return JSONResponse({"detail": f"上传超过 {settings.max_upload_bytes // 1048576} MB 上限"}, status_code=413)
         cookie = request.cookies.get(CSRF_COOKIE)
         request.state.csrf = cookie or new_csrf_token()
         response = await call_next(request)
@@ -106,6 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", _CSP)
         return response
+
+    # Added last, so outermost: the body limit holds before any route, login check or other middleware.
+    app.add_middleware(BodyLimit, limit_for=lambda path: (
+        settings.max_upload_request_bytes if path in UPLOAD_PATHS else settings.max_body_bytes))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import struct
 import threading
 import zlib
@@ -37,14 +38,25 @@ def page_count(data: bytes) -> int:
             pdf.close()
 
 
-def render_page(data: bytes, page: int, boxes: Sequence[BBox] = (), scale: float = 1.5) -> bytes:
-    """PNG of one page (1-based) with each box outlined; raises IndexError for a page that does not exist."""
+def fitting_scale(width: float, height: float, scale: float, max_pixels: int) -> float:
+    """`scale`, or less so that the rendered page has at most `max_pixels` pixels (a 598-byte PDF can
+    declare a 14400 × 14400 pt page: 5 GB at the usual scale)."""
+    area = max(width, 1.0) * max(height, 1.0)
+    return min(scale, math.sqrt(max_pixels / area))
+
+
+def render_page(data: bytes, page: int, boxes: Sequence[BBox] = (), scale: float = 1.5,
+                max_pixels: int = 4_000_000) -> bytes:
+    """PNG of one page (1-based) with each box outlined, scaled down to at most `max_pixels` pixels;
+    raises IndexError for a page that does not exist."""
     with _LOCK:
         pdf = pdfium.PdfDocument(data)
         try:
             if not 1 <= page <= len(pdf):
                 raise IndexError(page)
-            bitmap = pdf[page - 1].render(scale=scale, rev_byteorder=True)
+            pdf_page = pdf[page - 1]
+            scale = fitting_scale(*pdf_page.get_size(), scale, max_pixels)
+            bitmap = pdf_page.render(scale=scale, rev_byteorder=True)
             pixels = np.array(bitmap.to_numpy()[:, :, :3], dtype=np.uint8, copy=True)
         finally:
             pdf.close()

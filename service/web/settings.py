@@ -23,7 +23,20 @@ class Settings(BaseSettings):
     secret_key: str | None = None  # signs session cookies; generated and kept in data_dir when unset
     max_upload_bytes: int = 50 * 1024 * 1024
     max_zip_members: int = 2000
-    max_zip_total_bytes: int = 500 * 1024 * 1024
+    max_zip_total_bytes: int = 200 * 1024 * 1024  # a zip's members together, uncompressed (held in memory)
+    max_zip_ratio: int = 100  # uncompressed / compressed size of one zip member: more is a zip bomb
+    # Every request body but uploads (JSON, forms, annotation imports), counted while it streams in.
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_upload_request_bytes: int = 120 * 1024 * 1024  # one upload request, all its files together
+    # Jobs run in worker processes under the batch's guards; a job killed for a limit fails with the reason.
+    job_time_limit: float = 120.0  # seconds of wall-clock time per job
+    job_memory_mb: int = 4096  # address-space cap of a job worker process (RLIMIT_AS; torch maps ~1.5 GB)
+    job_tasks_per_worker: int = 50  # a worker process is replaced after this many jobs (slow leaks)
+    job_max_attempts: int = 3  # a job whose server died under it this often is failed, not requeued
+    queue_stall_s: float = 900.0  # /ready fails while the oldest queued job has waited longer than this
+    # Page images: pages larger than this many pixels are rendered at a smaller scale; later pages refused.
+    max_image_pixels: int = 4_000_000
+    max_image_pages: int = 400
     workers: int = 1  # background worker threads processing queued jobs
     start_worker: bool = True
     topic_model: str = "default"  # "default" (the shipped model), "off", or a model directory

@@ -174,8 +174,12 @@ def page_image(request: Request, report_id: int, page: int, user: Viewer, db: Db
         except ValueError as exc:
             raise HTTPException(422, "box 应为 x0,top,x1,bottom") from exc
         boxes.append((x0, top, x1, bottom))
+    settings = get_state(request).settings
+    if page > settings.max_image_pages:
+        raise HTTPException(404, f"只能预览前 {settings.max_image_pages} 页")
     try:
-        png = render_page(get_state(request).blobs.get(row.sha256), page, boxes)
+        png = render_page(get_state(request).blobs.get(row.sha256), page, boxes,
+                          max_pixels=settings.max_image_pixels)
     except IndexError as exc:
         raise HTTPException(404, "页码不存在") from exc
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +53,23 @@ async def read_limited(upload: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, ratio: int) -> bytes | None:
+    """A member's bytes, read in chunks and abandoned (None) once past `limit` or the compression ratio:
+    what the directory declares is checked before, what the data really expands to while reading."""
+    allowed = min(limit, max(info.compress_size, 1) * ratio)
+    chunks, size = [], 0
+    with archive.open(info) as fh:
+        while chunk := fh.read(1024 * 1024):
+            size += len(chunk)
+            if size > allowed:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _zip_members(data: bytes, svc: ServiceState) -> tuple[list[tuple[str, bytes]], list[dict[str, str]]]:
-    """The files inside a zip, with limits on count and sizes (a zip bomb is refused, not expanded)."""
+    """The files inside a zip, with limits on count, sizes and compression ratio, checked on the zip's
+    directory before anything is expanded and again while reading (a zip bomb is refused, not expanded)."""
     settings = svc.settings
     files: list[tuple[str, bytes]] = []
     rejected: list[dict[str, str]] = []
@@ -65,17 +81,25 @@ def _zip_members(data: bytes, svc: ServiceState) -> tuple[list[tuple[str, bytes]
         members = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
         if len(members) > settings.max_zip_members:
             raise TooLarge(f"zip 内文件过多（{len(members)} 个，上限 {settings.max_zip_members}）")
+        if sum(i.file_size for i in members) > settings.max_zip_total_bytes:
+            raise TooLarge(f"zip 解压后总大小超过 {settings.max_zip_total_bytes // 1048576} MB 上限")
         total = 0
         for info in members:
             name = safe_filename(info.filename)
             if info.file_size > settings.max_upload_bytes:
                 rejected.append({"filename": name, "reason": "文件过大"})
                 continue
-            with archive.open(info) as fh:
-                # Read one byte past the limit: declared sizes in a zip header can lie.
-                content = fh.read(settings.max_upload_bytes + 1)
-            if len(content) > settings.max_upload_bytes:
-                rejected.append({"filename": name, "reason": "文件过大"})
+            if info.file_size > max(info.compress_size, 1) * settings.max_zip_ratio:
+                rejected.append({"filename": name, "reason": f"压缩比超过 {settings.max_zip_ratio} 倍，疑似压缩炸弹"})
+                continue
+            try:
+                content = _read_member(archive, info, settings.max_upload_bytes, settings.max_zip_ratio)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error):
+                rejected.append({"filename": name, "reason": "zip 内文件已损坏"})
+                continue
+            if content is None:
+                # The declared sizes lied: the data expands past the limit or the ratio.
+                rejected.append({"filename": name, "reason": "解压后过大或压缩比异常"})
                 continue
             total += len(content)
             if total > settings.max_zip_total_bytes:
