@@ -67,6 +67,15 @@ class Analyzer:
         return Path(self.classifier.path) if self.classifier is not None else None
 
     @property
+    def topics_spec(self) -> str | None:
+        """What a job worker process loads to classify as this analyzer does: the serving model's directory,
+        the configured one when it could not be loaded (so that the report carries the same warning), or
+        None when topics are off."""
+        if self.classifier is not None:
+            return str(self.model_path)
+        return None if self.topic_model == "off" else str(self._configured_path())
+
+    @property
     def model_error(self) -> str | None:
         """Why no model is serving, if none is."""
         if self.classifier is not None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.web import export
 from service.web.auth import Principal
+from service.web.jobs import FINISHED
 from service.web.models import Job, ReportRow
 from service.web.queries import GROUPINGS, SORTABLE, Filters, list_reports, rankings, rule_statistics
 from service.web.state import get_db, get_state, require
@@ -79,6 +80,17 @@ def job_status(job_id: int, user: Viewer, db: Db) -> dict[str, Any]:
     return job_dict(job)
 
 
+@router.post("/jobs/{job_id}/cancel", summary="取消排队中或处理中的任务（管理员）")
+def cancel_job(job_id: int, request: Request, user: Admin, db: Db) -> dict[str, Any]:
+    """Cancel a queued or running job (a running one's worker process is killed); 409 once it has finished."""
+    if db.get(Job, job_id) is None:
+        raise HTTPException(404, "任务不存在")
+    if not get_state(request).worker.cancel(job_id):
+        raise HTTPException(409, "任务已结束，无法取消")
+    db.expire_all()
+    return job_dict(db.get(Job, job_id))
+
+
 @router.get("/batches/{batch}", summary="一次上传的全部任务")
 def batch_status(batch: str, user: Viewer, db: Db) -> dict[str, Any]:
     """Every job created by one upload, with counts per status."""
@@ -88,7 +100,7 @@ def batch_status(batch: str, user: Viewer, db: Db) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.status] = counts.get(job.status, 0) + 1
-    return {"batch": batch, "counts": counts, "done": all(j.status in ("done", "failed") for j in jobs),
+    return {"batch": batch, "counts": counts, "done": all(j.status in FINISHED for j in jobs),
             "jobs": [job_dict(j) for j in jobs]}
 
 

@@ -18,12 +18,13 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from nlp.labels import STATUS_NAMES
+from service.batch.settings import Limits
 from service.web import accounts, api, review, ui
 from service.web.analyzer import Analyzer
 from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.bodylimit import BodyLimit
 from service.web.db import make_engine, make_sessions, migrate
-from service.web.jobs import Worker
+from service.web.jobs import Worker, queue_problems
 from service.web.models import Job
 from service.web.retraining import Retrainer
 from service.web.settings import Settings
@@ -44,7 +45,9 @@ def build_state(settings: Settings) -> ServiceState:
     sessions = make_sessions(engine)
     blobs = BlobStore(settings.blob_dir)
     analyzer = Analyzer(settings.topic_model, settings.versions_dir)
-    worker = Worker(sessions, blobs, analyzer, settings.workers, settings.poll_interval)
+    limits = Limits(settings.job_time_limit, settings.job_memory_mb, settings.job_tasks_per_worker)
+    worker = Worker(sessions, blobs, analyzer, database_url=settings.url, threads=settings.workers,
+                    poll_interval=settings.poll_interval, limits=limits, max_attempts=settings.job_max_attempts)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["score"] = lambda v: "—" if v is None else f"{v:.1f}"
     templates.env.globals["quote"] = lambda s: quote(str(s), safe="")
@@ -136,18 +139,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/ready", tags=["ops"], summary="就绪检查（无需登录）")
     def ready() -> JSONResponse:
-        """Migrations applied, database reachable and model loaded (or known to be absent)."""
+        """Migrations applied, database reachable, model loaded (or known to be absent) and the job queue
+        moving (not stuck behind an old job or a job past its time limit)."""
         queue: dict[str, int] = {}
+        problems: list[str] = []
         database = "ok"
         try:
             with svc.sessions() as db:
                 queue = {s: n for s, n in db.execute(select(Job.status, func.count(Job.id)).group_by(Job.status))}
+                problems = queue_problems(db, settings.queue_stall_s, settings.job_time_limit)
         except Exception as exc:  # readiness must report a broken database, not raise
             database = f"error: {type(exc).__name__}"
-        ok = svc.migrated and svc.analyzer.loaded.is_set() and database == "ok"
+        ok = svc.migrated and svc.analyzer.loaded.is_set() and database == "ok" and not problems
         body = {"ready": ok, "database": database, "dialect": svc.engine.dialect.name,
                 "model_version": svc.analyzer.model_version, "model_note": svc.analyzer.model_error,
-                "queue": queue}
+                "queue": queue, "queue_problems": problems}
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -240,6 +240,14 @@ async def upload_submit(request: Request, user: Reviewer, files: list[UploadFile
     return RedirectResponse(f"/jobs?ids={ids}", status_code=303)
 
 
+@router.post("/jobs/{job_id}/cancel", response_model=None)
+def cancel_job(request: Request, job_id: int, user: Admin, ids: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Cancel a queued or running job from the jobs page, then show the page again."""
+    get_state(request).worker.cancel(job_id)
+    ids = "".join(ch for ch in ids if ch.isdigit() or ch == ",")  # the page's own list of job ids, nothing else
+    return RedirectResponse(f"/jobs?ids={ids}" if ids else "/jobs", status_code=303)
+
+
 @router.get("/jobs", response_class=HTMLResponse)
 def jobs_page(request: Request, user: Viewer, db: Db, ids: str = "") -> HTMLResponse:
     """Job progress (the page refreshes itself until every job has finished)."""
