@@ -21,8 +21,8 @@ from nlp.labels import STATUS_NAMES
 from service.batch.settings import Limits
 from service.web import accounts, api, review, ui
 from service.web.analyzer import Analyzer
-from service.web.auth import CSRF_COOKIE, Principal, SessionSigner, new_csrf_token
-from service.web.bodylimit import BodyLimit
+from service.web.auth import CSRF_COOKIE, SESSION_COOKIE, Principal, SessionSigner, new_csrf_token
+from service.web.bodylimit import BodyLimit, upload_limit
 from service.web.db import make_engine, make_sessions, migrate
 from service.web.jobs import Worker, queue_problems
 from service.web.models import Job
@@ -107,8 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     # Added last, so outermost: the body limit holds before any route, login check or other middleware.
-    app.add_middleware(BodyLimit, limit_for=lambda path: (
-        settings.max_upload_request_bytes if path in UPLOAD_PATHS else settings.max_body_bytes))
+    app.add_middleware(BodyLimit, limit_for=upload_limit(UPLOAD_PATHS, settings.max_upload_request_bytes,
+                                                         settings.max_body_bytes, SESSION_COOKIE))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

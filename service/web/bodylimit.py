@@ -15,15 +15,15 @@ class BodyLimit:
     A route reads its body before FastAPI checks who is asking, so a limit inside the app would come too late:
     an anonymous 400 MB JSON body cost 1.1 GB before the 401."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+    def __init__(self, app: ASGIApp, limit_for: Callable[[Scope], int]) -> None:
         self.app = app
-        self.limit_for = limit_for  # path -> the most bytes a request body to it may have
+        self.limit_for = limit_for  # request -> the most bytes its body may have
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope["path"])
+        limit = self.limit_for(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             await _refuse(send, limit)
@@ -56,6 +56,23 @@ class BodyLimit:
             await send(message)
 
         await self.app(scope, limited_receive, guarded_send)
+
+
+def upload_limit(upload_paths: tuple[str, ...], upload_bytes: int, body_bytes: int,
+                 session_cookie: str) -> Callable[[Scope], int]:
+    """The upload limit for uploads that carry a credential (a bearer token or a session cookie, not yet
+    checked), the small body limit for every other request: an anonymous upload is cut off after
+    `body_bytes`, not read to the upload limit before its 401."""
+    cookie = session_cookie.encode() + b"="
+
+    def limit_for(scope: Scope) -> int:
+        if scope["path"] not in upload_paths:
+            return body_bytes
+        headers = dict(scope.get("headers") or [])
+        signed = headers.get(b"authorization", b"").lower().startswith(b"bearer ") or cookie in headers.get(b"cookie", b"")
+        return upload_bytes if signed else body_bytes
+
+    return limit_for
 
 
 async def _refuse(send: Send, limit: int) -> None:

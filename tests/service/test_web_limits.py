@@ -46,6 +46,13 @@ def test_oversized_upload_request_is_refused(small_site: Site) -> None:
     assert response.status_code == 413
 
 
+def test_anonymous_upload_gets_only_the_small_body_limit(small_site: Site) -> None:
+    files = [("files", ("r.txt", b"a" * 10_000, "text/plain"))]
+    assert small_site.client.post("/api/uploads", files=files).status_code == 413
+    signed = small_site.client.post("/api/uploads", files=files, headers=small_site.auth("reviewer"))
+    assert signed.status_code in (202, 415)
+
+
 def _run_chunked(limit: int, chunks: int, chunk_size: int = 1000) -> tuple[int, list[int]]:
     """Send a body without Content-Length in chunks to an app that reads it all, as FastAPI does;
     returns how many chunks were taken from the client and the statuses sent."""
@@ -69,7 +76,7 @@ def _run_chunked(limit: int, chunks: int, chunk_size: int = 1000) -> tuple[int, 
         await send({"type": "http.response.start", "status": 400, "headers": []})  # type: ignore[operator]
         await send({"type": "http.response.body", "body": b""})  # type: ignore[operator]
 
-    app = BodyLimit(reads_everything, lambda path: limit)  # type: ignore[arg-type]
+    app = BodyLimit(reads_everything, lambda scope: limit)  # type: ignore[arg-type]
     scope = {"type": "http", "path": "/api/tokens", "headers": []}
     asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
     return taken, statuses
