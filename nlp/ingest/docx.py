@@ -93,7 +93,7 @@ def read_docx(data: bytes, max_paragraphs: int | None = None) -> Extracted:
         _check_paragraphs(data, max_paragraphs)
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, zlib.error, EOFError) as exc:
         # XMLSyntaxError: a part of the package (word/document.xml, ...) is truncated or not XML.
         return Extracted(
             "docx", errors=(ReportError("unreadable", f"DOCX 文件已损坏，无法读取 (broken DOCX: {exc})"),), failed=True
