@@ -27,8 +27,9 @@ from service.batch.settings import Limits
 
 log = logging.getLogger(__name__)
 
-# Imported once in the fork server, so that each worker starts with the pipeline already loaded.
-_PRELOAD = ["nlp.pipeline", "eval.scoring", "nlp.serialize", "service.batch.task"]
+# Imported once in the fork server, so that each worker starts with the pipeline already loaded; spaCy (and
+# the torch it imports) takes seconds to import, which a worker's first report would otherwise pay.
+_PRELOAD = ["nlp.pipeline", "eval.scoring", "nlp.serialize", "service.batch.task", "spacy", "nlp.segment"]
 
 
 def _guard_memory(memory_mb: int) -> None:

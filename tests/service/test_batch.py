@@ -138,8 +138,9 @@ def test_timeout_crash_and_memory_are_recorded(tmp_path: Path) -> None:
         shutil.copy(good[0], folder / name)
         (folder / name).write_text(good[0].read_text(encoding="utf-8") + f"\n{name}\n", encoding="utf-8")
     # The limit leaves a loaded machine ample time for the good reports; slow.txt sleeps 30 s, so its timeout
-    # status alone shows that the worker was killed rather than waited for.
-    settings = BatchSettings(workers=2, limits=Limits(time_s=10.0, memory_mb=1024))
+    # status alone shows that the worker was killed rather than waited for. A worker's address space holds
+    # spaCy and the torch it imports (about 0.8 GB) before any report: 2 GB leaves room, hog.txt asks for 3.
+    settings = BatchSettings(workers=2, limits=Limits(time_s=10.0, memory_mb=2048))
     result = run_batch([str(folder)], tmp_path / "out", settings, task_fn=misbehaving_task)
     status = {Path(r["path"]).name: (r["status"], r["error_reason"]) for r in result.rows}
     assert status["slow.txt"][0] == "timeout"
