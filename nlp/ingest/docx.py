@@ -56,7 +56,7 @@ def _table_rows(table: Table, number: int) -> tuple[list[GridRow], list[ReportEr
     return out, warnings
 
 
-_PARAGRAPH_TAGS = (b"<w:p>", b"<w:p ")
+_PARAGRAPH_TAGS = (b"<w:p>", b"<w:p ", b"<w:p/>")
 
 
 def _check_paragraphs(data: bytes, limit: int) -> None:

@@ -72,7 +72,7 @@ def test_pdf_with_too_many_text_operators_is_too_complex() -> None:
         != "too_complex"
 
 
-def _docx_with_paragraphs(count: int) -> bytes:
+def _docx_with_paragraphs(count: int, paragraph: bytes = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>") -> bytes:
     source = zipfile.ZipFile(FIXTURES / "v2021-complete.docx")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -80,13 +80,14 @@ def _docx_with_paragraphs(count: int) -> bytes:
             data = source.read(info)
             if info.filename == "word/document.xml":
                 head, _, tail = data.partition(b"<w:body>")
-                data = head + b"<w:body>" + b"<w:p><w:r><w:t>x</w:t></w:r></w:p>" * count + tail
+                data = head + b"<w:body>" + paragraph * count + tail
             target.writestr(info, data)
     return out.getvalue()
 
 
-def test_docx_with_too_many_paragraphs_is_too_large_before_parsing() -> None:
-    report = parse_bytes(_docx_with_paragraphs(3000), "many.docx", ParseSettings(max_lines=2000))
+@pytest.mark.parametrize("paragraph", [b"<w:p><w:r><w:t>x</w:t></w:r></w:p>", b'<w:p w:rsidR="1"/>', b"<w:p/>"])
+def test_docx_with_too_many_paragraphs_is_too_large_before_parsing(paragraph: bytes) -> None:
+    report = parse_bytes(_docx_with_paragraphs(3000, paragraph), "many.docx", ParseSettings(max_lines=2000))
     assert [e.code for e in report.errors] == ["too_large"]
     assert "段落" in report.errors[0].message
 
