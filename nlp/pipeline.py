@@ -45,6 +45,9 @@ _UNSUPPORTED = {
 }
 
 
+_TAGS_PER_LINE = 10  # HTML tags allowed per allowed line: a report's markup is rarely denser
+
+
 def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
     if fmt == "pdf":
         return read_pdf(data, settings.pdf)
@@ -54,6 +57,9 @@ def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
     lines = text.count("\n") + 1
     if lines > settings.max_lines:
         raise too_large("行数", lines, settings.max_lines)
+    # An HTML page can hold its paragraphs on one line: its tags bound the tree the parser would build.
+    if fmt == "html" and (tags := text.count("<")) > settings.max_lines * _TAGS_PER_LINE:
+        raise too_large("标签", tags, settings.max_lines * _TAGS_PER_LINE)
     extracted = read_html(text, settings.max_grid_cells) if fmt == "html" else read_text(text)
     if not invalid:
         return extracted
@@ -96,7 +102,8 @@ def structure(extracted: Extracted, source: Source) -> Report:
         return report
     report = find_sections(report)
     tables, template, table_errors = rows_to_tables(extracted.rows)
-    tables = replace(tables, unreadable=tables.unreadable + flattened_tables(report, tables.found))
+    known = tables.found + tuple(u.table for u in tables.unreadable)
+    tables = replace(tables, unreadable=tables.unreadable + flattened_tables(report, known))
     report = replace(report, tables=tables, errors=report.errors + table_errors)
     report = find_meta(report, extracted.title, template)
     report = _check_kind(report)

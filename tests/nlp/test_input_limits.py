@@ -99,6 +99,13 @@ def test_text_with_too_many_lines_is_too_large() -> None:
     assert parse_bytes(text.encode(), "many.txt", ParseSettings(max_lines=600)).errors[0].code != "too_large"
 
 
+def test_html_with_too_many_tags_on_one_line_is_too_large() -> None:
+    html = "<html><body>" + "<p>正文。</p>" * 3000 + "</body></html>"
+    report = parse_bytes(html.encode(), "flat.html", ParseSettings(max_lines=200))
+    assert [e.code for e in report.errors] == ["too_large"]
+    assert "标签" in report.errors[0].message
+
+
 def test_html_span_expansion_is_capped() -> None:
     cells = '<td rowspan="200" colspan="200">1</td>' * 10
     html = f"<html><body><p>一、总体情况</p><table><tr>{cells}</tr><tr><td>2</td></tr></table></body></html>"
