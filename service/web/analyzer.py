@@ -1,10 +1,11 @@
-"""The service's analyzer (topic model and rubric, analysis by `service.analyze`) and what it stores of a report."""
+"""The service's analyzer (topic model and rubric; jobs are analysed by `service.analyze` in worker processes,
+see service/web/jobtask.py) and what it stores of a report."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from nlp.ingest.detect import detect_format
 from nlp.labels import T3_COLUMN_LABELS, T4_CELL_LABELS, T4_GROUP_LABELS, t3_row_label
 from nlp.report import Meta, Report, Scorecard
 from nlp.serialize import report_from_dict, report_to_dict
-from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze
+from service.analyze import DEFAULT_TOPICS, Topics
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +98,6 @@ class Analyzer:
             return None
         with topics.lock:
             return topics.classifier.version, topics.classifier.classify(texts)
-
-    def analyze(self, data: bytes, filename: str, previous: Callable[[Meta], Report | None] | None = None) -> Report:
-        """Parse, classify and score one uploaded document; never raises for bad input."""
-        return analyze(Document(filename, data), self.topics, previous=previous, rubric=self.rubric)
 
 
 def is_supported(data: bytes, filename: str) -> bool:
