@@ -166,6 +166,20 @@ def heading_lines_text(size: int = 8 * MB) -> bytes:
     return line * (size // len(line))
 
 
+def text_operators_pdf(count: int = 2_000_000) -> bytes:
+    """A one-page PDF whose content stream shows a character `count` times."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(600, 800))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 1 Tf 10 10 Td " + b"(x) Tj " * count + b"ET")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True)
+    return out.getvalue()
+
+
 def zip_bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -264,6 +278,8 @@ def main() -> None:
                     base, headers, "paragraphs.docx", many_paragraphs_docx())),
                 ("8 MB of heading-like lines", lambda: upload_and_wait(
                     base, headers, "headings.txt", heading_lines_text())),
+                ("PDF with 2 million text operators", lambda: upload_and_wait(
+                    base, headers, "operators.pdf", text_operators_pdf())),
                 ("page image of a 14400 × 14400 pt page", lambda: page_images(base, headers, big_mediabox_pdf())),
             ]
             rows = []
