@@ -10,8 +10,9 @@ from functools import cache
 from itertools import islice, pairwise, product
 
 from nlp.ingest.extracted import GridCell, GridRow, source_cells
+from nlp.labels import TABLE_NAMES
 from nlp.normalize import parse_cell, squash
-from nlp.report import Cell, ReportError, Tables
+from nlp.report import Cell, ReportError, Tables, Unreadable
 from nlp.schema import (
     TABLE2,
     TABLE3_COLUMN_IDS,
@@ -143,6 +144,9 @@ class _Reader:
     errors: list[ReportError] = field(default_factory=list)
     pages: dict[str, set[int]] = field(default_factory=dict)
     state: str | None = None
+    # What the document prints and we could not place: our failure, never counted against the report.
+    unreadable: list[Unreadable] = field(default_factory=list)
+    headers_seen: set[str] = field(default_factory=set)  # tables whose header rows were recognised
     # table 二
     block: str | None = None
     headers: dict[str, dict[int, str]] = field(default_factory=dict)
@@ -213,6 +217,10 @@ def _place(
             reader.errors.append(
                 ReportError("table_cell_outside_header", f"{where}的单元格“{cell.text.strip()}”不在任何表头列之下，未读取", "warning", page)
             )
+        if any(c.text.strip() for c in outside):
+            # A value beyond the header's columns: the row has more cells than the header can place, so no
+            # reading of it can be trusted (its 总计 may be the value left over).
+            return None, []
     else:
         options = ordered_alignments(values, columns)
     options = _distinct(options)
@@ -364,14 +372,11 @@ def _read_table3_row(reader: _Reader, labels: list[str], values: list[GridCell])
     if candidates:
         reader.t3_deferred.append((row.id, candidates, where))
     if placed is None:
-        reader.errors.append(
-            ReportError(
-                "table_row_misaligned",
-                f"表三“{row.label}”一行有 {len(values)} 个数据单元格，应为 {len(TABLE3_COLUMN_IDS)} 个，未读取该行",
-                "warning",
-                values[0].page if values else None,
-            )
-        )
+        reader.unreadable.append(Unreadable(
+            "table3", "misaligned",
+            f"表三“{row.label}”一行有 {len(values)} 个数据单元格，无法与表头的 {len(TABLE3_COLUMN_IDS)} 列对齐，未读取该行",
+            (row.id,), values[0].page if values else None,
+        ))
         return
     reader.last_t3 = max(reader.last_t3, _T3_INDEX[row.id])
     for column in TABLE3_COLUMN_IDS:
@@ -530,9 +535,9 @@ def _read_table4_group_row(reader: _Reader, labels: list[str], values: list[Grid
         lambda a: _sums_hold(a, TABLE4_CELL_IDS[:-1], "total"),
     )
     if placed is None:
-        reader.errors.append(
-            ReportError("table_row_misaligned", f"表四“{name}”一行的数据单元格无法与表头对齐，未读取该行", "warning", values[0].page)
-        )
+        reader.unreadable.append(Unreadable(
+            "table4", "misaligned", f"表四“{name}”一行的数据单元格无法与表头对齐，未读取该行", (group,), values[0].page,
+        ))
         return True
     for cell_id in TABLE4_CELL_IDS:
         if cell_id in placed:
@@ -696,6 +701,7 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
             return
     if _is_t2_header(reader, labels, values):
         reader.state = "table2"
+        reader.headers_seen.add("table2")
         _t2_header(reader, row)
         return
     header_line = reader.state == "table3" and reader.last_t3 < 0 and labels and _blank(values)
@@ -703,6 +709,7 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
     if _is_t3_header(labels) or (header_line and (names_column or _match_t3_row(joined, None)[0] is None)):
         # Before table 三's first data row, a line of labels alone that names no row is more of its header.
         reader.state = "table3"
+        reader.headers_seen.add("table3")
         _t3_header(reader, row)
         return
     # Under 行政复议 / 行政诉讼 (state table4 already) a line of the five results is the template's own header.
@@ -714,6 +721,7 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
         return
     if _is_t4_header(row, labels, values):
         reader.state = "table4"
+        reader.headers_seen.add("table4")
         _t4_header(reader, row)
         return
     if reader.state == "table4" and labels and _blank(values):
@@ -821,7 +829,19 @@ def rows_to_tables(rows: tuple[GridRow, ...]) -> tuple[Tables, str | None, tuple
     found = tuple(t for t in ("table2", "table3", "table4") if t in reader.pages)
     pages = tuple((t, tuple(sorted(reader.pages[t]))) for t in found)
     cells = sorted(reader.cells.values(), key=lambda c: _reading_order(c, template))
-    return Tables(tuple(cells), found, pages), template, tuple(reader.errors)
+    return Tables(tuple(cells), found, pages, _unread_tables(reader, found)), template, tuple(reader.errors)
+
+
+def _unread_tables(reader: _Reader, found: tuple[str, ...]) -> tuple[Unreadable, ...]:
+    """Rows we could not place, one entry per row; a table none of whose rows we could place (or whose
+    header we recognised over no rows) as one entry for the whole table."""
+    out = [u for u in reader.unreadable if u.table in found]
+    for table in sorted((reader.headers_seen | {u.table for u in reader.unreadable}) - set(found)):
+        rows = [u for u in reader.unreadable if u.table == table]
+        why = f"其 {len(rows)} 行数据都无法与表头对齐" if rows else "没有一行数据能按表头读取"
+        out.append(Unreadable(table, "no_rows", f"找到{TABLE_NAMES[table]}的表头，但{why}，未读取该表",  # type: ignore[arg-type]
+                              page=next((u.page for u in rows if u.page is not None), None)))
+    return tuple(out)
 
 
 def _reading_order(cell: Cell, template: str | None) -> tuple[int, int, int, int]:
