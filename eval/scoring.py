@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.checks import run_rules
-from nlp.report import Finding, Report, Scorecard
+from nlp.report import INTERNAL_ERROR, Finding, Report, Scorecard
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,9 @@ def score(report: Report, rubric: Rubric | None = None) -> Scorecard:
 def evaluate(report: Report, previous: Report | None = None, rubric: Rubric | None = None) -> Report:
     """The report with `findings` and `score` filled: every rule, then the rubric."""
     rubric = rubric or load_rubric()
+    if any(e.code == INTERNAL_ERROR for e in report.errors):
+        # Our bug, not the report's fault: no findings and no score, so it is never ranked as a 0.
+        return replace(report, findings=(), score=None)
     checked = replace(report, findings=run_rules(report, previous))
     return replace(checked, score=score(checked, rubric))
 

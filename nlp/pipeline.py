@@ -16,7 +16,7 @@ from nlp.ingest.limits import InputTooLarge, too_large
 from nlp.ingest.pdf import PdfSettings, read_pdf
 from nlp.ingest.text import read_text
 from nlp.labels import SECTION_NAMES, TABLE_SECTIONS
-from nlp.report import Report, ReportError, Source
+from nlp.report import INTERNAL_ERROR, Report, ReportError, Source
 from nlp.sentences import split_sentences
 from nlp.structure.flattened import flattened_tables
 from nlp.structure.meta import find_meta
@@ -68,11 +68,6 @@ def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
     return replace(extracted, errors=(*extracted.errors, warning))
 
 
-# The error code of a document that failed through a bug of ours rather than its own fault; a batch
-# retries it (service.batch.runner).
-INTERNAL_ERROR = "internal_error"
-
-
 def parse_bytes(data: bytes, path: str = "", settings: ParseSettings | None = None) -> Report:
     """Parse a document held in memory. Never raises for bad input: failures are in `status`/`errors`."""
     settings = settings or ParseSettings()
@@ -85,14 +80,13 @@ def parse_bytes(data: bytes, path: str = "", settings: ParseSettings | None = No
         code, message = _UNSUPPORTED[fmt]
         return Report(source=source, status="failed", errors=(ReportError(code, message),))
     try:
-        extracted = _extract(data, fmt, settings)
+        return structure(_extract(data, fmt, settings), source)
     except InputTooLarge as exc:  # a cap reached before the work: the document's size, not our fault
         return Report(source=source, status="failed", errors=(exc.error,))
-    except Exception as exc:  # readers return a broken file as errors: what they raise is a bug of ours
+    except Exception as exc:  # readers return a broken file as errors: what anything raises is a bug of ours
         log.exception("internal error reading %s", path)
         message = f"程序内部读取错误（本程序的缺陷，并非文档本身的问题）：{type(exc).__name__}: {exc}"
         return Report(source=source, status="failed", errors=(ReportError(INTERNAL_ERROR, message),))
-    return structure(extracted, source)
 
 
 def structure(extracted: Extracted, source: Source) -> Report:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 NA = "NA"
+# The error code of a document that failed through a bug of ours rather than its own fault: it is not scored,
+# and a batch retries it.
+INTERNAL_ERROR = "internal_error"
 # Statuses of a report that was read: it has text and tables to score and to compare across years.
 READ_STATUSES = ("ok", "needs_review")
 # A cell placed with less confidence than this is marked for a second look (template order without a header,

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from eval.scoring import load_rubric
-from nlp.pipeline import INTERNAL_ERROR
+from nlp.report import INTERNAL_ERROR
 from service.batch.dedup import Pair, flags, near_duplicates
 from service.batch.engine import Done, Engine, TaskFn
 from service.batch.html_page import render_index

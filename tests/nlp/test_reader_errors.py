@@ -14,7 +14,8 @@ from docx.oxml.parser import OxmlElement
 
 from nlp.ingest import pdf as pdf_reader
 from nlp.ingest.docx import read_docx
-from nlp.pipeline import INTERNAL_ERROR, parse_bytes
+from nlp.pipeline import parse_bytes
+from nlp.report import INTERNAL_ERROR
 from tests.conftest import FIXTURES
 
 
@@ -116,3 +117,21 @@ def test_docx_with_a_truncated_part_is_unreadable() -> None:
             target.writestr(name, data[: len(data) // 2] if name == "word/document.xml" else data)
     report = parse_bytes(broken.getvalue(), "cut.docx")
     assert [e.code for e in report.errors] == ["unreadable"]
+
+
+def test_bug_after_reading_is_an_internal_error_and_is_not_scored(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from eval.scoring import evaluate
+    from nlp import pipeline
+
+    def broken(*_: object) -> None:
+        raise KeyError("a bug in our table code")
+
+    monkeypatch.setattr(pipeline, "rows_to_tables", broken)
+    with caplog.at_level(logging.ERROR, logger="nlp.pipeline"):
+        report = parse_bytes((FIXTURES / "v2021-complete.txt").read_bytes(), "report.txt")
+    assert report.status == "failed" and [e.code for e in report.errors] == [INTERNAL_ERROR]
+    assert "a bug in our table code" in caplog.text and "Traceback" in caplog.text
+    scored = evaluate(report)
+    assert scored.score is None and scored.findings == ()  # our failure is never a 0 in a ranking
