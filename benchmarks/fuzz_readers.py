@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the mutations are test tooling (tests/nlp/mutations.py), not installed
 
-from nlp.pipeline import INTERNAL_ERROR, parse_bytes  # noqa: E402
+from nlp.pipeline import parse_bytes  # noqa: E402
+from nlp.report import INTERNAL_ERROR  # noqa: E402
 from tests.nlp.mutations import MUTATORS, plain_pdf  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "reports"

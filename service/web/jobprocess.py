@@ -17,7 +17,7 @@ from service.batch.local_pool import exit_reason, worker_main
 from service.batch.settings import Limits
 
 # Imported once in the fork server, so that each job process starts with the pipeline already loaded.
-_PRELOAD = ["nlp.pipeline", "eval.scoring", "nlp.serialize", "service.web.jobtask"]
+_PRELOAD = ["nlp.pipeline", "eval.scoring", "nlp.serialize", "service.web.jobtask", "spacy", "nlp.segment"]
 _POLL_S = 0.5
 
 

@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from nlp.pipeline import INTERNAL_ERROR, parse_bytes
-from nlp.report import Report
+from nlp.pipeline import parse_bytes
+from nlp.report import INTERNAL_ERROR, Report
 from tests.conftest import FIXTURES
 from tests.nlp.mutations import MUTATORS, plain_pdf
 

@@ -36,7 +36,7 @@ def misbehaving_job(task: JobTask) -> str:
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    settings = settings_for(tmp_path_factory.mktemp("jobs"), job_time_limit=8.0, job_memory_mb=1024,
+    settings = settings_for(tmp_path_factory.mktemp("jobs"), job_time_limit=8.0, job_memory_mb=2048,
                             queue_stall_s=3600.0)
     for site in open_site(settings):
         site.svc.worker.task_fn = misbehaving_job
@@ -81,7 +81,7 @@ def test_a_crash_and_a_memory_hog_fail_their_own_job_only(guarded: Site) -> None
     crash = _wait(guarded, _upload(guarded, "crash.txt", GOOD + b"\ncrash\n"))
     assert crash["status"] == "failed" and "退出码 7" in crash["error"]
     hog = _wait(guarded, _upload(guarded, "hog.txt", GOOD + b"\nhog\n"))
-    assert hog["status"] == "failed" and "内存超过上限 1024 MB" in hog["error"]
+    assert hog["status"] == "failed" and "内存超过上限 2048 MB" in hog["error"]
     assert _wait(guarded, _upload(guarded, "fine.txt", GOOD + b"\nfine\n"))["status"] == "done"
 
 
