@@ -30,7 +30,7 @@ def _iso(year: str | int, month: str, day: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
-_TITLE_LINES = 3  # a title a narrow page wrapped ("2024年上海市科委政府信息公开工作" / "年度报告")
+_TITLE_LINES = 3  # a title a narrow page wrapped ("2023年某某局政府信息公开工作" / "年度报告")
 _TITLE_MAX = 60
 
 

@@ -146,7 +146,6 @@ class _Reader:
     state: str | None = None
     # What the document prints and we could not place: our failure, never counted against the report.
     unreadable: list[Unreadable] = field(default_factory=list)
-    headers_seen: set[str] = field(default_factory=set)  # tables whose header rows were recognised
     # table 二
     block: str | None = None
     headers: dict[str, dict[int, str]] = field(default_factory=dict)
@@ -701,15 +700,15 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
             return
     if _is_t2_header(reader, labels, values):
         reader.state = "table2"
-        reader.headers_seen.add("table2")
         _t2_header(reader, row)
         return
     header_line = reader.state == "table3" and reader.last_t3 < 0 and labels and _blank(values)
     names_column = squash(joined) in _T3_HEADER_LABELS  # "其他" alone is a column, not row "3.其他"
-    if _is_t3_header(labels) or (header_line and (names_column or _match_t3_row(joined, None)[0] is None)):
+    # A row's own label is its last: "三、本年度办理结果" before "（一）予以公开" names only the group.
+    names_row = any(_match_t3_row(label, None)[0] is not None for label in (joined, labels[-1] if labels else ""))
+    if _is_t3_header(labels) or (header_line and (names_column or not names_row)):
         # Before table 三's first data row, a line of labels alone that names no row is more of its header.
         reader.state = "table3"
-        reader.headers_seen.add("table3")
         _t3_header(reader, row)
         return
     # Under 行政复议 / 行政诉讼 (state table4 already) a line of the five results is the template's own header.
@@ -721,7 +720,6 @@ def _read_row(reader: _Reader, row: GridRow) -> None:
         return
     if _is_t4_header(row, labels, values):
         reader.state = "table4"
-        reader.headers_seen.add("table4")
         _t4_header(reader, row)
         return
     if reader.state == "table4" and labels and _blank(values):
@@ -833,14 +831,14 @@ def rows_to_tables(rows: tuple[GridRow, ...]) -> tuple[Tables, str | None, tuple
 
 
 def _unread_tables(reader: _Reader, found: tuple[str, ...]) -> tuple[Unreadable, ...]:
-    """Rows we could not place, one entry per row; a table none of whose rows we could place (or whose
-    header we recognised over no rows) as one entry for the whole table."""
+    """Rows we could not place, one entry per row; a table none of whose rows we could place as one entry.
+    A table with no data rows at all is not ours to excuse: the document lacks them."""
     out = [u for u in reader.unreadable if u.table in found]
-    for table in sorted((reader.headers_seen | {u.table for u in reader.unreadable}) - set(found)):
+    for table in sorted({u.table for u in reader.unreadable} - set(found)):
         rows = [u for u in reader.unreadable if u.table == table]
-        why = f"其 {len(rows)} 行数据都无法与表头对齐" if rows else "没有一行数据能按表头读取"
-        out.append(Unreadable(table, "no_rows", f"找到{TABLE_NAMES[table]}的表头，但{why}，未读取该表",  # type: ignore[arg-type]
-                              page=next((u.page for u in rows if u.page is not None), None)))
+        out.append(Unreadable(
+            table, "no_rows", f"找到{TABLE_NAMES[table]}，但其 {len(rows)} 行数据都无法与表头对齐，未读取该表",
+            page=next((u.page for u in rows if u.page is not None), None)))
     return tuple(out)
 
 
