@@ -173,10 +173,11 @@ def read_pdf(data: bytes, settings: PdfSettings | None = None) -> Extracted:
 
 def _page_list(pdf: Any) -> list[Any] | Extracted:
     """pdfplumber's pages, or why they cannot be listed. pdfplumber builds a Page from the raw page dictionary
-    without checking it: a missing MediaBox or a non-numeric /Rotate raises a bare TypeError there."""
+    without checking it: a missing MediaBox or a non-numeric /Rotate raises a bare TypeError there, a MediaBox
+    of fewer than four numbers an IndexError."""
     try:
         return list(pdf.pages)
-    except TypeError as exc:
+    except (TypeError, IndexError) as exc:
         log.warning("PDF page tree is broken: %s", exc)
         return _open_error(exc)
 

@@ -7,6 +7,7 @@ import io
 import random
 import zipfile
 
+import pikepdf
 import pytest
 
 from nlp.pipeline import parse_bytes
@@ -38,4 +39,15 @@ def test_docx_with_damaged_compressed_data_is_unreadable_not_internal() -> None:
     for offset in range(start + 200, start + 260):
         data[offset] ^= 0x5A
     report = parse_bytes(bytes(data), "damaged.docx")
+    assert [e.code for e in report.errors] == ["unreadable"]
+
+
+@pytest.mark.parametrize("box", [[0], [0, 0, 600], []], ids=["one", "three", "empty"])
+def test_pdf_with_a_short_media_box_is_unreadable_not_internal(box: list[int]) -> None:
+    # Found by benchmarks/fuzz_readers.py: pdfplumber indexes the box without checking its length.
+    pdf = pikepdf.open(io.BytesIO(plain_pdf()))
+    pdf.pages[0].obj.MediaBox = pikepdf.Array(box)
+    out = io.BytesIO()
+    pdf.save(out)
+    report = parse_bytes(out.getvalue(), "box.pdf")
     assert [e.code for e in report.errors] == ["unreadable"]
