@@ -14,10 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,39 +26,16 @@ from pathlib import Path
 import httpx
 import pikepdf
 import psutil
+from local_server import ROOT, free_port, start_server
+
+sys.path.insert(0, str(ROOT))  # the hostile inputs are test tooling (tests/fixtures/reportgen), not installed
 
 from service.web.bootstrap import ensure_user, issue_token, prepared_state
 from service.web.settings import Settings
+from tests.fixtures.reportgen.hostile import docx_with_body, latin_pdf
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "reports" / "v2021-complete.pdf"
-DOCX = ROOT / "tests" / "fixtures" / "reports" / "v2021-complete.docx"
 MB = 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(data_dir: Path, port: int, topics: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "NIANBAO_DATA_DIR": str(data_dir), "NIANBAO_TOPIC_MODEL": topics,
-           "NIANBAO_SECRET_KEY": "bench", "HF_HUB_OFFLINE": "1"}
-    env.pop("NIANBAO_DATABASE_URL", None)
-    code = ("import uvicorn; from service.web.app import create_app; "
-            f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')")
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("server did not become ready")
 
 
 class Watch:
@@ -149,16 +123,7 @@ def big_mediabox_pdf() -> bytes:
 
 
 def many_paragraphs_docx(count: int = 2_000_000) -> bytes:
-    source = zipfile.ZipFile(DOCX)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "word/document.xml":
-                head, _, tail = data.partition(b"<w:body>")
-                data = head + b"<w:body>" + b"<w:p/><w:p></w:p>" * (count // 2) + tail
-            target.writestr(info.filename, data)
-    return out.getvalue()
+    return docx_with_body(b"<w:p/><w:p></w:p>" * (count // 2))
 
 
 def heading_lines_text(size: int = 8 * MB) -> bytes:
@@ -168,16 +133,7 @@ def heading_lines_text(size: int = 8 * MB) -> bytes:
 
 def text_operators_pdf(count: int = 2_000_000) -> bytes:
     """A one-page PDF whose content stream shows a character `count` times."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(600, 800))
-    page = pdf.pages[0]
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
-    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.obj.Contents = pdf.make_stream(b"BT /F1 1 Tf 10 10 Td " + b"(x) Tj " * count + b"ET")
-    out = io.BytesIO()
-    pdf.save(out, compress_streams=True)
-    return out.getvalue()
+    return latin_pdf(b"BT /F1 1 Tf 10 10 Td " + b"(x) Tj " * count + b"ET", compress=True)
 
 
 def zip_bomb() -> bytes:
@@ -248,7 +204,7 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         headers = {"Authorization": f"Bearer {token}"}
-        server = start_server(data_dir, port, args.topics)
+        server = start_server(data_dir, port, {"NIANBAO_TOPIC_MODEL": args.topics})
         try:
             normal = upload_and_wait(base, headers, "normal.pdf", SAMPLE.read_bytes())
             with httpx.Client(base_url=base, headers=headers) as client:

@@ -8,51 +8,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from local_server import ROOT, free_port, start_server
 from sqlalchemy import func, insert, select
 
 from service.web.bootstrap import ensure_user, issue_token, prepared_state
 from service.web.models import Job, ReportRow
 from service.web.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "service" / "samples" / "missing-sections-2023.txt"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "NIANBAO_DATA_DIR": str(data_dir), "NIANBAO_TOPIC_MODEL": "off",
-           "NIANBAO_WORKERS": str(workers), "NIANBAO_SECRET_KEY": "bench", "NIANBAO_POLL_INTERVAL": "0.05"}
-    env.pop("NIANBAO_DATABASE_URL", None)
-    code = ("import uvicorn; from service.web.app import create_app; "
-            f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')")
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not become ready")
 
 
 def documents(n: int) -> list[tuple[str, bytes]]:
@@ -170,7 +141,8 @@ def main() -> int:
         token = issue_token(svc, "bench")
         svc.engine.dispose()
         port = free_port()
-        server = start_server(data_dir, port, args.workers)
+        server = start_server(data_dir, port, {"NIANBAO_TOPIC_MODEL": "off", "NIANBAO_WORKERS": str(args.workers),
+                                                       "NIANBAO_POLL_INTERVAL": "0.05"}, ready_within=60)
         base = f"http://127.0.0.1:{port}"
         try:
             upload_phase(base, token, args.uploads, args.clients)

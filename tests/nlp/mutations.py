@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pikepdf
 
+from tests.fixtures.reportgen.hostile import lines_pdf
+
 Mutation = Callable[[bytes, random.Random], bytes]
 
 
@@ -165,18 +167,7 @@ def mutate_text(data: bytes, rng: random.Random) -> bytes:
 
 def plain_pdf() -> bytes:
     """A one-page PDF of a few Latin lines and no report title: the container's metadata is all it has."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(600, 800))
-    page = pdf.pages[0]
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
-    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    lines = ("Annual report", "Section one", "Some text of the body")
-    ops = "".join(f"BT /F1 12 Tf 50 {760 - 20 * i} Td ({line}) Tj ET\n" for i, line in enumerate(lines))
-    page.obj.Contents = pdf.make_stream(ops.encode())
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    return lines_pdf(("Annual report", "Section one", "Some text of the body"))
 
 
 MUTATORS: dict[str, Callable[[bytes, random.Random], bytes]] = {

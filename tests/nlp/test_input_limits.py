@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import zipfile
 from dataclasses import replace
 
 import pikepdf
@@ -16,23 +15,7 @@ from nlp.ingest.pdf import PdfSettings, read_pdf
 from nlp.pipeline import ParseSettings, parse_bytes
 from nlp.structure import sections
 from tests.conftest import FIXTURES
-
-
-def _text_pdf(lines: list[str], info: dict[str, object] | None = None) -> bytes:
-    """A one-page PDF drawing each line with one Tj, with the given document-information entries."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(600, 800))
-    page = pdf.pages[0]
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
-    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    ops = "".join(f"BT /F1 12 Tf 50 {780 - 14 * i} Td ({line}) Tj ET\n" for i, line in enumerate(lines))
-    page.obj.Contents = pdf.make_stream(ops.encode())
-    if info is not None:
-        pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary({f"/{k}": v for k, v in info.items()}))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+from tests.fixtures.reportgen.hostile import docx_with_body, lines_pdf
 
 
 @pytest.mark.parametrize(
@@ -46,7 +29,7 @@ def _text_pdf(lines: list[str], info: dict[str, object] | None = None) -> bytes:
     ],
 )
 def test_pdf_title_of_any_type_does_not_crash_parse(title: object) -> None:
-    data = _text_pdf(["Hello reader", "no report title in this text"], {"Title": title()})  # type: ignore[operator]
+    data = lines_pdf(["Hello reader", "no report title in this text"], {"Title": title()})  # type: ignore[operator]
     extracted = read_pdf(data)
     assert extracted.title is None or isinstance(extracted.title, str)
     report = parse_bytes(data, "meta.pdf")
@@ -55,7 +38,7 @@ def test_pdf_title_of_any_type_does_not_crash_parse(title: object) -> None:
 
 
 def test_pdf_title_stream_is_read_safely() -> None:
-    pdf = pikepdf.open(io.BytesIO(_text_pdf(["Hello"])))
+    pdf = pikepdf.open(io.BytesIO(lines_pdf(["Hello"])))
     pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Title=pdf.make_stream(b"x" * 10)))
     out = io.BytesIO()
     pdf.save(out)
@@ -63,7 +46,7 @@ def test_pdf_title_stream_is_read_safely() -> None:
 
 
 def test_pdf_with_too_many_text_operators_is_too_complex() -> None:
-    data = _text_pdf([f"line {i}" for i in range(40)])
+    data = lines_pdf([f"line {i}" for i in range(40)])
     report = parse_bytes(data, "ops.pdf", ParseSettings(pdf=PdfSettings(max_text_operators=30)))
     assert report.status == "failed"
     assert [e.code for e in report.errors] == ["too_complex"]
@@ -72,22 +55,9 @@ def test_pdf_with_too_many_text_operators_is_too_complex() -> None:
         != "too_complex"
 
 
-def _docx_with_paragraphs(count: int, paragraph: bytes = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>") -> bytes:
-    source = zipfile.ZipFile(FIXTURES / "v2021-complete.docx")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "word/document.xml":
-                head, _, tail = data.partition(b"<w:body>")
-                data = head + b"<w:body>" + paragraph * count + tail
-            target.writestr(info, data)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("paragraph", [b"<w:p><w:r><w:t>x</w:t></w:r></w:p>", b'<w:p w:rsidR="1"/>', b"<w:p/>"])
 def test_docx_with_too_many_paragraphs_is_too_large_before_parsing(paragraph: bytes) -> None:
-    report = parse_bytes(_docx_with_paragraphs(3000, paragraph), "many.docx", ParseSettings(max_lines=2000))
+    report = parse_bytes(docx_with_body(paragraph * 3000), "many.docx", ParseSettings(max_lines=2000))
     assert [e.code for e in report.errors] == ["too_large"]
     assert "段落" in report.errors[0].message
 
