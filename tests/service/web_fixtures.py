@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from service.web.app import create_app
 from service.web.auth import CSRF_COOKIE
 from service.web.bootstrap import ensure_user, issue_token
+from service.web.jobs import FINISHED
 from service.web.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,11 +111,11 @@ def csrf_of(html: str) -> str:
 
 
 def wait_job(client: TestClient, url: str, headers: dict[str, str], timeout: float = 30.0) -> dict[str, Any]:
-    """Poll a job until it has finished."""
+    """Poll a job until it has finished (done, failed or cancelled)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(url, headers=headers).json()
-        if job["status"] in ("done", "failed"):
+        if job["status"] in FINISHED:
             return job
         time.sleep(0.05)
     raise AssertionError(f"job {url} did not finish: {job}")
