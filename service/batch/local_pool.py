@@ -94,6 +94,20 @@ def worker_main(conn: Connection, fn: TaskFn, memory_mb: int, max_tasks: int, ow
             conn.send(("memory", index, f"结果过大，内存超过上限 {memory_mb} MB (memory limit exceeded)"))
 
 
+def stop_worker(process: Any, conn: Connection, kill: bool = False) -> None:
+    """Ask a worker to finish (or kill it, when it may be busy), reap it and close its pipe."""
+    if kill:
+        process.kill()
+    else:
+        with contextlib.suppress(OSError):  # a worker that recycled itself has already gone
+            conn.send(None)
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    conn.close()
+
+
 @dataclass
 class _Slot:
     process: Any
@@ -136,16 +150,7 @@ class LocalPool:
         return _Slot(process, parent)
 
     def _stop(self, slot: _Slot, kill: bool = False) -> None:
-        if kill:
-            slot.process.kill()
-        else:
-            with contextlib.suppress(OSError):  # a worker that recycled itself has already gone
-                slot.conn.send(None)
-        slot.process.join(timeout=5)
-        if slot.process.is_alive():
-            slot.process.kill()
-            slot.process.join()
-        slot.conn.close()
+        stop_worker(slot.process, slot.conn, kill)
 
     def map(self, fn: TaskFn, items: Sequence[Any]) -> Iterator[Done]:
         """Run fn over items; yield results as they finish."""

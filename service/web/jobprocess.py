@@ -3,7 +3,6 @@ around each job, and a kill when an admin cancels it."""
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing as mp
 import os
 import time
@@ -13,7 +12,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from service.batch.engine import TaskFn
-from service.batch.local_pool import exit_reason, worker_main
+from service.batch.local_pool import exit_reason, stop_worker, worker_main
 from service.batch.settings import Limits
 
 # Imported once in the fork server, so that each job process starts with the pipeline already loaded.
@@ -88,17 +87,7 @@ class JobProcess:
 
     def close(self, kill: bool = False) -> None:
         """Stop the worker process (killing it when it may be busy)."""
-        if self.process is None:
+        if self.process is None or self.conn is None:
             return
-        if kill:
-            self.process.kill()
-        elif self.conn is not None:
-            with contextlib.suppress(OSError):  # a worker that recycled itself has already gone
-                self.conn.send(None)
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        if self.conn is not None:
-            self.conn.close()
+        stop_worker(self.process, self.conn, kill)
         self.process, self.conn = None, None
