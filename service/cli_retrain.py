@@ -36,9 +36,9 @@ def retrain(
         values["retrain_test_data"] = test_data
     if base_data:
         values["retrain_base_data"] = base_data
-    svc = prepared_state(Settings(**values), load_model=True)  # type: ignore[arg-type]
     if min_test is not None:
-        svc.retrainer.policy = svc.retrainer.policy.model_copy(update={"min_test": min_test})
+        values["retrain_min_test"] = min_test
+    svc = prepared_state(Settings(**values), load_model=True)  # type: ignore[arg-type]
     try:
         run_id = svc.retrainer.enqueue(None)
     except RuntimeError as exc:

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +18,7 @@ from service.web.analyzer import Analyzer
 from service.web.annotation import Frozen, heldout_answers, refresh_suggestions, training_answers
 from service.web.models import RetrainRun, utcnow
 from service.web.settings import Settings
-from training.data import DEPLOYMENT_TEST_SHARE, Example, training_examples
+from training.data import Example, training_examples
 from training.retrain import (
     RetrainConfig,
     frozen_report_hashes,
@@ -41,17 +39,6 @@ class Busy(RuntimeError):
 
 class NotReady(Busy):
     """Too few test annotations to judge a new model."""
-
-
-class RetrainPolicy(BaseSettings):
-    """How the service judges a retrained model (NIANBAO_RETRAIN_* variables): the share of its own reports held
-    out as its test split, how many of their answers it needs first, and how much F1 one label may lose."""
-
-    model_config = SettingsConfigDict(env_prefix="NIANBAO_RETRAIN_", extra="ignore")
-
-    test_share: float = Field(DEPLOYMENT_TEST_SHARE, ge=0.0, le=1.0)
-    min_test: int = Field(50, ge=0)
-    max_label_drop: float = Field(RetrainConfig.max_label_drop, ge=0.0)
 
 
 @dataclass(frozen=True)
@@ -97,12 +84,10 @@ def own_test_examples(db: Session) -> list[Example]:
 class Retrainer:
     """Starts retraining runs one at a time and switches the served model when one is promoted."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session], analyzer: Analyzer,
-                 policy: RetrainPolicy | None = None) -> None:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session], analyzer: Analyzer) -> None:
         self.settings = settings
         self.sessions = sessions
         self.analyzer = analyzer
-        self.policy = policy or RetrainPolicy()
         self._frozen: Frozen | None = None
         self._configured: list[Example] | None = None
         self._lock = threading.Lock()
@@ -127,7 +112,7 @@ class Retrainer:
         """What keeps the frozen test split out of the review queue and out of training."""
         if self._frozen is None:
             self._frozen = Frozen(frozenset(text_key(e.text) for e in self.configured_test()),
-                                  frozen_report_hashes(), self.policy.test_share)
+                                  frozen_report_hashes(), self.settings.retrain_test_share)
         return self._frozen
 
     def readiness(self, db: Session | None = None) -> Readiness:
@@ -135,7 +120,7 @@ class Retrainer:
         if db is None:
             with self.sessions() as own:
                 return self.readiness(own)
-        return Readiness(len(heldout_answers(db)), len(self.configured_test()), self.policy.min_test)
+        return Readiness(len(heldout_answers(db)), len(self.configured_test()), self.settings.retrain_min_test)
 
     def base_examples(self) -> list[Any]:
         """The existing training data the answers are added to."""
@@ -206,7 +191,7 @@ class Retrainer:
             out_dir = store.new_dir(name)
             config = RetrainConfig(epochs=self.settings.retrain_epochs, batch_size=self.settings.retrain_batch_size,
                                    hint_threshold=self.settings.retrain_hint_threshold,
-                                   max_label_drop=self.policy.max_label_drop)
+                                   max_label_drop=self.settings.retrain_max_label_drop)
             frozen = self.frozen()
             result = retrain(current.path, answers, out_dir, name, test=test,
                              base=self.base_examples(), config=config, report_hashes=frozen.report_hashes,

@@ -259,7 +259,7 @@ def models_page(request: Request, user: Viewer, db: Db, message: str | None = No
     answers = len(annotation.training_answers(db))
     retrainer = get_state(request).retrainer
     return render(request, "models.html", models=_models(get_state(request)), runs=runs, answers=answers,
-                  message=message, readiness=retrainer.readiness(db), max_label_drop=retrainer.policy.max_label_drop)
+                  message=message, readiness=retrainer.readiness(db), max_label_drop=retrainer.settings.retrain_max_label_drop)
 
 
 @ui_router.post("/models/retrain", response_model=None)

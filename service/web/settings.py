@@ -6,9 +6,12 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.web.storage import private_dir, write_private
+from training.data import DEPLOYMENT_TEST_SHARE
+from training.retrain import RetrainConfig
 
 SQLITE_NAME = "nianbao.sqlite3"  # the database file in the data directory when no URL is configured
 
@@ -48,6 +51,12 @@ class Settings(BaseSettings):
     retrain_base_data: str = "default"  # "default" (training.data), "none", or a JSON Lines file
     retrain_epochs: int = 3
     retrain_batch_size: int = 32
+    # How a retrained model is judged: the share of the deployment's own reports held out as its test split
+    # (fixed when a report is first reviewed), how many of their answers it needs first, and how much F1 one
+    # label may lose while the macro-F1 still rises.
+    retrain_test_share: float = Field(DEPLOYMENT_TEST_SHARE, ge=0.0, le=1.0)
+    retrain_min_test: int = Field(50, ge=0)
+    retrain_max_label_drop: float = Field(RetrainConfig.max_label_drop, ge=0.0)
     retrain_hint_threshold: float = 0.8  # model confidence in another label that flags a submitted answer
     # Accounts: the password policy, login throttling, API token lifetimes and who may mint tokens.
     password_min_length: int = 12

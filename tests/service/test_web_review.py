@@ -38,13 +38,15 @@ def write_test_split(path: Path, extra: str) -> Path:
 
 
 def retrain_settings(tmp: Path, **extra: Any) -> Any:
-    """Settings with the real model but a tiny retraining: no base data, one epoch, small split."""
+    """Settings with the real model but a tiny retraining: no base data, one epoch, and the configured test file
+    as the whole test split (no report of the deployment held out, no minimum of its own answers)."""
     report = parse_file(SAMPLE)
     frozen = report.text[report.sentences[3].start : report.sentences[3].end]
     # No background worker, so load_files has read the sample before the first test asks for the queue.
     test_file = write_test_split(tmp / "test.jsonl", frozen)
     values: dict[str, Any] = {"topic_model": "default", "start_worker": False, "retrain_base_data": "none",
-                              "retrain_epochs": 1, "retrain_batch_size": 16, "retrain_test_data": str(test_file)}
+                              "retrain_epochs": 1, "retrain_batch_size": 16, "retrain_test_data": str(test_file),
+                              "retrain_test_share": 0.0, "retrain_min_test": 0}
     values.update(extra)
     return settings_for(tmp / "data", **values), frozen
 
@@ -54,17 +56,14 @@ def review_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site
     """A site with the shipped model, two extra reviewers and one sample report stored; the configured test
     file is its whole test split (no report of its own held out, no minimum of its own answers)."""
     settings, frozen = retrain_settings(tmp_path_factory.mktemp("review"))
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "0")
-        env.setenv("NIANBAO_RETRAIN_MIN_TEST", "0")
-        for site in open_site(settings):
-            svc = site.svc
-            svc.analyzer.loaded.wait(120)
-            for name in ("rev2", "rev3"):
-                ensure_user(svc, name, PASSWORD, "reviewer")
-                site.tokens[name] = issue_token(svc, name, "tests")
-            load_files(svc, [SAMPLE])
-            yield site, frozen
+    for site in open_site(settings):
+        svc = site.svc
+        svc.analyzer.loaded.wait(120)
+        for name in ("rev2", "rev3"):
+            ensure_user(svc, name, PASSWORD, "reviewer")
+            site.tokens[name] = issue_token(svc, name, "tests")
+        load_files(svc, [SAMPLE])
+        yield site, frozen
 
 
 def _queue(site: Site, role: str, **params: Any) -> list[dict[str, Any]]:
@@ -227,7 +226,8 @@ def test_cli_retrain_from_db_runs_the_same_job(review_site: tuple[Site, str]) ->
     app.command()(retrain)
     s = site.settings
     result = CliRunner().invoke(app, ["--from-db", s.url, "--data-dir", str(s.data_dir), "--epochs", "1",
-                                      "--test-data", s.retrain_test_data, "--base-data", "none", "--format", "json"])
+                                      "--test-data", s.retrain_test_data, "--base-data", "none", "--min-test", "0",
+                                      "--format", "json"])
     assert result.exit_code == 0, result.output
     # Progress bars of the model loader share the captured output; the JSON line is the last object.
     outcome = json.loads(result.output[result.output.rindex('{"run_id"'):])

@@ -29,9 +29,8 @@ def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("split")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NIANBAO_CORPUS", str(tmp / "no-corpus"))
-        env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "1")
-        env.setenv("NIANBAO_RETRAIN_MIN_TEST", "3")
-        for site in open_site(settings_for(tmp / "data", start_worker=False)):
+        for site in open_site(settings_for(tmp / "data", start_worker=False, retrain_test_share=1,
+                                           retrain_min_test=3)):
             load_files(site.svc, [SAMPLE])
             yield site
 
@@ -133,11 +132,9 @@ def two_report_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         ("建立信息发布审查机制。", "mechanism"), ("二、主动公开政府信息情况", "other"))), encoding="utf-8")
     # No background worker: load_files reads both reports in this thread before the tests start.
     settings = settings_for(tmp / "data", topic_model="default", retrain_base_data=str(base), retrain_epochs=1,
-                            retrain_batch_size=16, start_worker=False)
+                            retrain_batch_size=16, start_worker=False, retrain_test_share=0.5, retrain_min_test=3)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NIANBAO_CORPUS", str(tmp / "no-corpus"))
-        env.setenv("NIANBAO_RETRAIN_TEST_SHARE", "0.5")
-        env.setenv("NIANBAO_RETRAIN_MIN_TEST", "3")
         for site in open_site(settings):
             site.svc.analyzer.loaded.wait(120)
             load_files(site.svc, [SAMPLE, SAMPLES / "linjiang-district-2023.pdf"])
