@@ -49,3 +49,15 @@ def test_a_table_none_of_whose_rows_fit_is_one_unreadable_table() -> None:
     scored = evaluate(report)
     assert not [f for f in scored.findings if f.rule in ("OL-TABLES", "OL-CELLS") and f.passed is False
                 and f.evidence.get("table") == "table3"]
+
+
+def test_a_row_printed_blank_is_blank_cells_not_a_missing_row() -> None:
+    # The report's fault either way, but a different one: blank cells (OL-BLANK), not a row it lacks (OL-CELLS).
+    blank = "二、上年结转政府信息公开申请数量</td>" + "<td></td>" * 7
+    filled = "二、上年结转政府信息公开申请数量</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td>"
+    assert filled in HTML
+    report = parse_bytes(HTML.replace(filled, blank, 1).encode("utf-8"), "blank-row.html")
+    assert [c.value for c in report.tables.of("table3") if c.row == "r2_carry_in"] == [None] * 7
+    findings = {(f.rule, f.evidence.get("table")): f for f in evaluate(report).findings if f.rule in ("OL-CELLS", "OL-BLANK")}
+    assert findings[("OL-CELLS", "table3")].passed is True
+    assert findings[("OL-BLANK", "table3")].passed is False and "上年结转" in findings[("OL-BLANK", "table3")].message
