@@ -27,10 +27,12 @@ from nlp.schema import (
 )
 from nlp.structure.header import Alignment, HeaderModel, Placed, ordered_alignments, widened
 from nlp.structure.t3_identities import identities_holding
+from nlp.vocabulary import CN_NUMBER
 
-_NUM_PREFIX = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[）)]|([一二三四五六七八九十]+)[、.．]|(\d{1,2})[.．、]?(?!\d))")
+# The numbering of a row label, captured: （三） / 三、 / 3. (the number of 3.5 is not a label's).
+_NUM_PREFIX = re.compile(rf"^(?:[（(]({CN_NUMBER})[）)]|({CN_NUMBER})[、.．]|(\d{{1,2}})[.．、]?(?!\d))")
 _PAREN_NOTE = re.compile(r"[（(][^（()）]*[）)]$")
-_BLOCK_TITLE = re.compile(r"第[二2]十条第[（(]([一二三四五六七八九十]+)[）)]项")
+_BLOCK_TITLE = re.compile(rf"第[二2]十条第[（(]({CN_NUMBER})[）)]项")
 _UNIT_IN_HEADER = re.compile(r"单位[:：]?(万元|元)")
 
 
