@@ -6,14 +6,15 @@ import re
 from dataclasses import replace
 
 from nlp.report import Report, Sentence
+from nlp.vocabulary import ENUMERATION_IS, NUMERALS
 
 # Closing quotes/brackets stay with the sentence they close.
 _END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 # An enumeration item starts a new sentence only after a clause break, so "第一是" or
 # "99.25" inside a clause never splits: 一是/二是, 1. 2. 1、 (1) （1） ①.
 _ENUM = re.compile(
-    r"(?<=[，,：:、])\s*(?=(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,是]"
-    r"|[1-9][0-9]?[.．、](?![0-9])|[（(][1-9一二三四五六七八九十][)）]|[①-⑳]))"
+    rf"(?<=[，,：:、])\s*(?=(?:{ENUMERATION_IS}|其[{NUMERALS}][，,是]"
+    rf"|[1-9][0-9]?[.．、](?![0-9])|[（(][1-9{NUMERALS}][)）]|[①-⑳]))"
 )
 
 
