@@ -72,5 +72,25 @@ PLACEMENT_NAMES: dict[str, str] = {
     "template_order": "按模板列顺序",
 }
 
-# A report's reading status as reviewers see it; needs_review scores are listed apart, never ranked.
-STATUS_NAMES: dict[str, str] = {"ok": "已读取", "needs_review": "需人工复核", "failed": "读取失败"}
+# A report's status as reviewers see it (needs_review scores are listed apart, never ranked), and in a batch
+# the outcome of a worker that did not return one.
+STATUS_NAMES: dict[str, str] = {
+    "ok": "已读取", "needs_review": "需人工复核", "failed": "读取失败",
+    "timeout": "处理超时", "memory": "内存超限", "crashed": "工作进程崩溃", "error": "处理出错",
+}
+JOB_STATUS_NAMES: dict[str, str] = {
+    "queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败", "cancelled": "已取消",
+}
+# Why a report could not be (fully) read or scored, in a word: the reasons batch summaries group reports by.
+REASON_NAMES: dict[str, str] = {
+    "empty_file": "空文件", "old_word_format": "旧版 Word 格式", "unsupported_format": "不支持的文件格式",
+    "cannot_open": "无法打开", "encrypted": "文件已加密", "unreadable": "文件损坏或不完整", "no_text_layer": "扫描件无文字层",
+    "cid_garbage": "字体无法解码", "no_text": "没有可读文字", "not_a_report": "不是年度报告", "too_large": "文件过大",
+    "too_complex": "结构过于复杂", "internal_error": "程序内部错误", "table_unreadable": "表格未能读取",
+    "timeout": "处理超时", "memory": "内存超限", "crashed": "工作进程崩溃", "error": "处理出错",
+}
+
+
+def reason_name(code: str | None) -> str:
+    """The Chinese name of a failure reason code (the code itself for one not named yet)."""
+    return REASON_NAMES.get(code or "", code or "未知原因")

@@ -22,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from nlp.labels import STATUS_NAMES, reason_name
 from service.batch.runner import BatchError, BatchResult, run_batch
 from service.batch.settings import BatchSettings, Limits
 
@@ -67,10 +68,10 @@ def _summary(result: BatchResult, console: Console) -> None:
     )
     if result.failures:
         table = Table(title="失败原因")
-        for name in ("状态", "原因代码", "份数"):
+        for name in ("状态", "原因", "份数"):
             table.add_column(name)
         for (state, code), n in sorted(result.failures.items(), key=lambda kv: (-kv[1], kv[0])):
-            table.add_row(state, code, str(n))
+            table.add_row(STATUS_NAMES.get(state, state), reason_name(code), str(n))
         console.print(table)
     for item in result.unmatched:
         console.print(f"[yellow]未匹配到文件：{item}[/yellow]")

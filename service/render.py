@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from nlp.labels import SECTION_NAMES, STATUS_NAMES, TABLE_SECTIONS, TABLE_TITLES
+from nlp.labels import SECTION_NAMES, SEVERITY_NAMES, STATUS_NAMES, TABLE_SECTIONS, TABLE_TITLES
 from nlp.report import NA, Cell, Report
 from nlp.schema import SECTION_BY_KEY, TABLE2, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_CELLS, TABLE4_GROUPS
 
@@ -54,7 +54,7 @@ def render_report(report: Report, console: Console) -> None:
     for error in report.errors:
         style = _SEVERITY_STYLE.get(error.severity, "")
         page = f"（第 {error.page} 页）" if error.page else ""
-        console.print(f"[{style}]{error.severity}[/{style}] {error.code}: {error.message}{page}")
+        console.print(f"[{style}]{SEVERITY_NAMES.get(error.severity, error.severity)}[/{style}] {error.message}{page}")
     if report.status == "failed":
         return
     sections = Table(title="报告结构", show_lines=False)

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from eval.ranking import UNKNOWN
+from nlp.labels import STATUS_NAMES, reason_name
 from service.batch.dedup import Pair
 from service.batch.svg import bar_chart, box_plot, line_chart
 
@@ -68,7 +69,8 @@ def render_index(rows: list[dict[str, Any]], pairs: list[Pair], summary: dict[st
                        if r.get("status") not in ("ok", "needs_review"))
     review_rows = [[r.get("agency"), r.get("year"), r.get("score"), r.get("error_reason"), r["path"]]
                    for r in sorted(rows, key=lambda r: r["path"]) if r.get("status") == "needs_review"]
-    failure_rows = [[s, c, n] for (s, c), n in sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))]
+    failure_rows = [[STATUS_NAMES.get(s or "", s), reason_name(c), n]
+                    for (s, c), n in sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))]
     pair_rows = [[p.kind, p.share, p.agency_a, p.year_a, p.agency_b, p.year_b, p.a, p.b]
                  for p in sorted(pairs, key=lambda p: (-p.share, p.a, p.b))]
 

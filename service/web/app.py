@@ -17,7 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
-from nlp.labels import STATUS_NAMES
+from nlp.labels import JOB_STATUS_NAMES, STATUS_NAMES
+from nlp.report import READ_STATUSES
 from service.batch.settings import Limits
 from service.web import accounts, api, review, ui
 from service.web.analyzer import Analyzer
@@ -51,7 +52,8 @@ def build_state(settings: Settings) -> ServiceState:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["score"] = lambda v: "—" if v is None else f"{v:.1f}"
     templates.env.globals["quote"] = lambda s: quote(str(s), safe="")
-    templates.env.globals["status_names"] = STATUS_NAMES
+    templates.env.globals["status_names"] = {s: STATUS_NAMES[s] for s in (*READ_STATUSES, "failed")}
+    templates.env.globals["job_status_names"] = JOB_STATUS_NAMES
     # Reviewers read the rubric's own names for the dimensions (要素完整, 数据准确, …), not its keys.
     labels = {d.key: d.label for d in analyzer.rubric.dimensions}
     templates.env.filters["dimension"] = lambda key: labels.get(key, key)
