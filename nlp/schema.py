@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
+
+from nlp.vocabulary import ITEM_MARK
 
 # ---------------------------------------------------------------- sections
 
@@ -189,3 +193,18 @@ def expected_cells(template: str) -> dict[str, int]:
     table2 = sum(len(b.rows) * len(b.columns) for b in TABLE2[template])
     table3 = len(TABLE3_ROWS[template]) * len(TABLE3_COLUMNS)
     return {"table2": table2, "table3": table3, "table4": len(TABLE4_GROUPS) * len(TABLE4_CELLS)}
+
+
+_ITEM_NUMBER = re.compile(rf"^{ITEM_MARK}")
+
+
+@cache
+def row_labels(table: str) -> tuple[str, ...]:
+    """The row labels a table prints, in either template, without their numbering (which copies keep or drop)."""
+    if table == "table2":
+        labels = [row for blocks in TABLE2.values() for block in blocks for row in block.rows]
+    elif table == "table3":
+        labels = [row.label for rows in TABLE3_ROWS.values() for row in rows]
+    else:
+        labels = [label for _, label in TABLE4_GROUPS]
+    return tuple(dict.fromkeys(_ITEM_NUMBER.sub("", label) for label in labels))

@@ -7,23 +7,19 @@ from functools import cache
 
 from nlp.ingest.extracted import GridRow, source_cells
 from nlp.normalize import squash
-from nlp.schema import TABLE2, TABLE3_ROWS, TABLE4_GROUPS
+from nlp.schema import row_labels
 from nlp.vocabulary import ITEM_MARK
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 # Single-cell rows that still belong to table 二: block titles and column headers cut off by a page break.
 _TABLE_CAPTION = re.compile(r"^(?:第[二2]十条第[（(]|信息内容|本年.{0,6}(?:数量|件数|金额)|申请人情况)")
-
-
 _NUMBERING = re.compile(rf"^{ITEM_MARK}")
 
 
 @cache
-def _row_labels() -> frozenset[str]:
-    """The template's row labels of tables 二, 三 and 四, without their numbering."""
-    labels = {row for blocks in TABLE2.values() for block in blocks for row in block.rows}
-    labels |= {row.label for rows in TABLE3_ROWS.values() for row in rows} | {label for _, label in TABLE4_GROUPS}
-    return frozenset(_NUMBERING.sub("", squash(label)) for label in labels)
+def _template_labels() -> frozenset[str]:
+    """Every table's row labels, squashed as cell texts are."""
+    return frozenset(squash(label) for table in ("table2", "table3", "table4") for label in row_labels(table))
 
 
 def is_table_row(row: GridRow) -> bool:
@@ -37,6 +33,6 @@ def is_table_row(row: GridRow) -> bool:
     if filled and all(_NUMBER.match(t) for t in filled):
         return sum(1 for c in cells if c.text.strip()) >= 3
     # A template row left blank: its label and empty cells ("行政许可 | | |"), blank rather than missing.
-    if len(filled) == 1 and len(cells) >= 3 and _NUMBERING.sub("", next(iter(filled))) in _row_labels():
+    if len(filled) == 1 and len(cells) >= 3 and _NUMBERING.sub("", next(iter(filled))) in _template_labels():
         return True
     return len(filled) == 1 and len(next(iter(filled))) < 30 and bool(_TABLE_CAPTION.match(next(iter(filled))))

@@ -7,8 +7,7 @@ import re
 
 from nlp.labels import TABLE_NAMES, TABLE_SECTIONS
 from nlp.report import Report, Unreadable
-from nlp.schema import TABLE2, TABLE3_ROWS
-from nlp.vocabulary import ITEM_MARK
+from nlp.schema import row_labels
 
 # What a figure in prose is followed by: a count word or unit. A run of digits glued to a row label and not
 # followed by one is a table row whose cell boundaries were lost.
@@ -16,17 +15,6 @@ _COUNTED = "件条个万元人%％次项篇家份起宗期批"
 _MIN_HITS = 2
 # Table 四 has no row labels of its own: its fifteen cells flatten into one long run of digits.
 _T4_RUN = re.compile(r"\d{15,}")
-_NUMBERING = re.compile(rf"^{ITEM_MARK}")
-
-
-def _row_labels(table: str) -> tuple[str, ...]:
-    if table == "table2":
-        return tuple(dict.fromkeys(row for blocks in TABLE2.values() for block in blocks for row in block.rows))
-    # Table 三's labels without their numbering, which copies keep or drop.
-    labels = (_NUMBERING.sub("", row.label) for rows in TABLE3_ROWS.values() for row in rows)
-    return tuple(dict.fromkeys(label for label in labels if len(label) >= 4))
-
-
 def _glued(text: str, table: str) -> list[str]:
     """The label-and-digits runs of one table in a stretch of text."""
     if table == "table4":
@@ -34,7 +22,8 @@ def _glued(text: str, table: str) -> list[str]:
     # Table 二's values are often one number per row, so two digits are enough; table 三 rows carry seven.
     digits = r"\d{2,}(?:\.\d+)?" if table == "table2" else r"\d{5,}"
     hits = []
-    for label in _row_labels(table):
+    # Table 三's short labels ("2.重复申请" → "重复申请" is long enough) alone would match ordinary prose.
+    for label in (x for x in row_labels(table) if table == "table2" or len(x) >= 4):
         hits += [m.group(0) for m in re.finditer(rf"{re.escape(label)}{digits}(?![\d.{_COUNTED}])", text)]
     return hits
 
