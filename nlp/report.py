@@ -14,6 +14,13 @@ READ_STATUSES = ("ok", "needs_review")
 # A cell placed with less confidence than this is marked for a second look (template order without a header,
 # an alignment chosen by the table's arithmetic).
 UNCERTAIN_BELOW = 0.85
+
+
+def is_uncertain(confidence: float | None) -> bool:
+    """Whether a cell placed with this confidence deserves a second look (None: placed before it was recorded)."""
+    return confidence is not None and confidence < UNCERTAIN_BELOW
+
+
 CellValue = int | float | str | None  # a number, None for blank, or NA for "/", "—", "不适用"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 
@@ -107,7 +114,7 @@ class Cell:
     @property
     def uncertain(self) -> bool:
         """Whether the reader was unsure which column the value belongs to: a reviewer should look."""
-        return self.confidence is not None and self.confidence < UNCERTAIN_BELOW
+        return is_uncertain(self.confidence)
 
 
 @dataclass(frozen=True)

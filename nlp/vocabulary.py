@@ -18,6 +18,8 @@ PAREN_NUMBER = f"[（(]{CN_NUMBER}[）)]"  # （一） opens a sub-item
 ENUMERATION_IS = f"[{NUMERALS}]是"  # 一是 … 二是 … inside a paragraph
 ARABIC_ITEM = r"\d{1,2}[.．、](?!\d)"  # 1. 2、 but not the decimal 1.5
 TABLE_CAPTION = "表[一二三四]"
+# The words that end a report's title: "…政府信息公开工作年度报告" and its short forms.
+REPORT_TITLE_WORDS = r"(?:政府)?信息公开(?:工作)?年度?报告"
 # Any item numbering a line may open with: 一、 二. （三） 4. 5、 (spaces allowed, decimals not).
 ITEM_MARK = rf"(?:{CN_NUMBER}\s*[、.．]|[（(]\s*{CN_NUMBER}\s*[）)]|\d{{1,2}}\s*[.．、](?!\d))"
 # A short line that is only a numbered heading ("一、总体情况", "（二）主动公开").

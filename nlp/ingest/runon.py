@@ -8,7 +8,7 @@ from itertools import pairwise
 
 from nlp.ingest.extracted import Paragraph
 from nlp.schema import SECTIONS, SectionSpec
-from nlp.vocabulary import NUMERALS
+from nlp.vocabulary import NUMERALS, REPORT_TITLE_WORDS
 
 # A paragraph this long that holds several in-order section headings is a whole report run together.
 _MIN_RUN_ON = 300
@@ -23,7 +23,7 @@ _CUE_WITHIN = 12
 _HEADING_AT = re.compile(rf"(?<![{NUMERALS}])([{NUMERALS[:6]}])、")
 _SUBITEM_AT = re.compile(rf"(?<=[。；！？])[（(][{NUMERALS}]{{1,2}}[）)]")
 _TITLE_TAIL = re.compile(r"[^。，,；：:\d（(]{0,10}?(?:情况|事项)")
-_REPORT_TITLE = re.compile(r"^.{2,40}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?年度报告")
+_REPORT_TITLE = re.compile(rf"^.{{2,40}}?{REPORT_TITLE_WORDS}")
 
 
 @dataclass(frozen=True)

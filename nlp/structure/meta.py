@@ -7,11 +7,18 @@ from dataclasses import replace
 
 from nlp.report import Meta, Report
 from nlp.structure.regions import locate, widen
-from nlp.vocabulary import CITY_SUFFIXES, COUNTY_SUFFIXES, PROVINCE_SUFFIXES, TOWNSHIP_SUFFIXES, alternation
+from nlp.vocabulary import (
+    CITY_SUFFIXES,
+    COUNTY_SUFFIXES,
+    PROVINCE_SUFFIXES,
+    REPORT_TITLE_WORDS,
+    TOWNSHIP_SUFFIXES,
+    alternation,
+)
 
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 _NAME = re.compile(r"[\u4e00-\u9fff（）()]+")
-_TITLE_WORDS = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告")
+_TITLE_WORDS = re.compile(REPORT_TITLE_WORDS)
 _PERIOD = re.compile(
     r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起\s*)?(?:至|到|—|-|～|~)\s*"
     r"(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.labels import PLACEMENT_NAMES, SECTION_NAMES, SEVERITY_NAMES, TABLE_TITLES, TOPIC_NAMES
-from nlp.report import UNCERTAIN_BELOW
+from nlp.report import is_uncertain
 from service.web.analyzer import (
     cell_key,
     cell_label,
@@ -74,11 +74,10 @@ def tables_view(cells: list[dict[str, Any]], failing: dict[str, list[tuple[str, 
         key = cell_key(c["table"], c.get("block"), c["row"], c["column"])
         problems = failing.get(key, [])
         severity = min((p[1] for p in problems), key=lambda s: _SEVERITY_ORDER.get(s, 9), default=None)
-        confidence = c.get("confidence")
         grid["rows"].setdefault(c["row"], {})[c["column"]] = {
             **c, "key": key, "display": _display(c.get("value")), "severity": severity,
             "problems": problems, "label": cell_label(c["table"], c["row"], c["column"], c.get("block")),
-            "uncertain": confidence is not None and confidence < UNCERTAIN_BELOW,
+            "uncertain": is_uncertain(c.get("confidence")),
             "placed": PLACEMENT_NAMES.get(c.get("placement") or "", ""),
         }
     out = []
