@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,19 @@ class Topics:
 
         with self.lock:
             return classify_report(report, self.classifier)
+
+
+@lru_cache(maxsize=1)
+def topics_for(spec: str | Path | None) -> Topics:
+    """The topic model, loaded once per worker process (batch and web workers live long); a different spec, such
+    as a model promoted by retraining, replaces the one kept."""
+    return Topics.load(spec)
+
+
+@lru_cache(maxsize=4)
+def rubric_for(path: Path | None) -> Rubric:
+    """The rubric, loaded once per worker process."""
+    return load_rubric(path)
 
 
 def read(document: Document, topics: Topics, settings: ParseSettings | None = None) -> Report:

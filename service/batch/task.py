@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 import resource
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from eval.scoring import Rubric, load_rubric
 from nlp.pipeline import ParseSettings
 from nlp.serialize import report_from_json, report_to_json
-from service.analyze import Document, Topics, analyze, score
+from service.analyze import Document, analyze, rubric_for, score, topics_for
 from service.batch.inputs import Job
 from service.batch.minhash import signature, to_hex
 from service.batch.rows import Row, report_row
@@ -42,18 +40,6 @@ class Outcome:
     signature: str = ""
     previous_sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-@cache
-def rubric_for(path: Path | None) -> Rubric:
-    """The rubric, loaded once per worker process (Ray workers and pool workers both live long)."""
-    return load_rubric(path)
-
-
-@cache
-def topics_for(spec: str | None) -> Topics:
-    """The topic model, loaded once per worker process."""
-    return Topics.load(spec)
 
 
 def narrative(report_text: str, spans: list[tuple[int, int]]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import create_engine, select
@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from eval.ranking import UNKNOWN
-from eval.scoring import Rubric, load_rubric
 from nlp.report import READ_STATUSES, Meta, Report
 from nlp.serialize import report_from_dict, report_to_json
 from nlp.structure.body import body_key
-from service.analyze import Document, Topics, analyze
+from service.analyze import Document, analyze, rubric_for, topics_for
 from service.web.models import ReportRow
 
 
@@ -29,17 +28,6 @@ class JobTask:
     filename: str
     topics: str | None  # the serving model's directory, the configured spec, or None for off
     database_url: str  # where the previous year's report is looked up
-
-
-@lru_cache(maxsize=1)
-def _topics(spec: str | None) -> Topics:
-    # One model per process; a model promoted by retraining replaces the old one here too.
-    return Topics.load(spec)
-
-
-@cache
-def _rubric() -> Rubric:
-    return load_rubric()
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +59,6 @@ def previous_report(sessions: sessionmaker[Session], meta: Meta) -> Report | Non
 def analyze_job(task: JobTask) -> str:
     """The scored report of one upload as JSON (runs in a job worker process)."""
     sessions = _sessions(task.database_url)
-    report = analyze(Document(task.filename, Path(task.path).read_bytes()), _topics(task.topics),
-                     previous=lambda meta: previous_report(sessions, meta), rubric=_rubric())
+    report = analyze(Document(task.filename, Path(task.path).read_bytes()), topics_for(task.topics),
+                     previous=lambda meta: previous_report(sessions, meta), rubric=rubric_for(None))
     return report_to_json(report, indent=None)
