@@ -94,3 +94,16 @@ REASON_NAMES: dict[str, str] = {
 def reason_name(code: str | None) -> str:
     """The Chinese name of a failure reason code (the code itself for one not named yet)."""
     return REASON_NAMES.get(code or "", code or "未知原因")
+
+
+# A topic model version's origin and each switch of the served version (training.versions), on the models page.
+MODEL_DECISION_NAMES: dict[str, str] = {
+    "seed": "初始版本", "promoted": "已启用", "kept": "未启用（保留旧版本）", "rollback": "手动切换",
+}
+# Why the review queue asks again about an answer given under an older label set ({version}: that set's number,
+# {label}: its topic name, {new}: the topic split off it).
+RECHECK_NOTES: dict[str, str] = {
+    "recheck": "此句曾按第 {version} 版标签标为“{label}”。新版标签把本年度做了的工作单列为“{new}”，"
+               "“{label}”只指为改进工作、整改问题采取或计划的措施，请重新判断。",
+    "void": "此句曾按第 {version} 版标签标为“{label}”，当前标签中已没有这一类，请重新判断。",
+}
