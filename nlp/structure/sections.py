@@ -14,6 +14,10 @@ _SUBITEM = re.compile(rf"^\s*([（(]\s*[{NUMERALS}]{{1,2}}\s*[）)]|\d{{1,2}}\s*
 _TITLE_END = re.compile(r"[。：:]")
 # Sub-item titles that show where a section 五 whose own heading was lost begins.
 _PROBLEM_SUBITEM = re.compile(r"主要问题|存在.{0,4}问题|问题.{0,6}(?:改进|整改)")
+# The signature block (落款) closing a report: the body's name and the date, each on a line of its own.
+_SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+_SIGNATURE_NAME = re.compile(r"^[^。；，！？：,;:!?\d]{2,40}(?:政府|办公室|办公厅|办事处|委员会|局|厅|委|办|院|中心|街道)$")
+_SIGNATURE_LINES = 3
 
 
 def _title_of(rest: str) -> str:
@@ -141,7 +145,7 @@ def find_sections(report: Report) -> Report:
             )
     sections = []
     for i, (key, block, title) in enumerate(found):
-        end = found[i + 1][1].start - 1 if i + 1 < len(found) else len(report.text)
+        end = found[i + 1][1].start - 1 if i + 1 < len(found) else _before_signature(report, block.end)
         heading_text = report.text[block.start : block.end]
         title_text = heading_text if len(heading_text) <= 40 else heading_text[: len(title) + 4]
         sections.append(
@@ -152,6 +156,27 @@ def find_sections(report: Report) -> Report:
         names = "、".join(f"{SECTION_BY_KEY[k].numeral}、{SECTION_BY_KEY[k].canonical}" for k in missing)
         errors.append(ReportError("missing_sections", f"缺少以下部分：{names}", "warning"))
     return replace(report, sections=tuple(sections), missing_sections=missing, errors=report.errors + tuple(errors))
+
+
+def _before_signature(report: Report, after: int) -> int:
+    """Where the last section ends: before the closing signature block (the body's name and the date), which
+    belongs to the report, not to section 六; the end of the text when there is no such block."""
+    end = len(report.text)
+    tail = [b for b in report.blocks if b.start > after][-_SIGNATURE_LINES:]
+    cut, dated = end, False
+    for block in reversed(tail):
+        text = re.sub(r"\s", "", report.text[block.start : block.end])
+        date = _SIGNATURE_DATE.search(text)
+        # The name and the date may share a line ("青川市临江区人民政府 2024年1月17日").
+        if date and (date.start() == 0 or _SIGNATURE_NAME.match(text[: date.start()])):
+            dated = True
+        elif not _SIGNATURE_NAME.match(text):
+            break
+        cut = block.start
+    # A signature is dated: a short name line alone at the end may be the last line of the section itself.
+    if not dated:
+        return end
+    return max(after, cut - 1)
 
 
 def _infer_problems_section(report: Report, found: list[tuple[str, Block, str]]) -> tuple[str, Block, str] | None:
