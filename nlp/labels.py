@@ -27,6 +27,8 @@ SECTION_NAMES: dict[str, str] = {s.key: s.heading for s in SECTIONS}
 TABLE_SECTIONS: dict[str, str] = {"table2": "s2_proactive", "table3": "s3_applications", "table4": "s4_review_litigation"}
 TABLE_NAMES: dict[str, str] = {t: f"表{SECTION_BY_KEY[s].numeral}" for t, s in TABLE_SECTIONS.items()}
 TABLE_TITLES: dict[str, str] = {t: f"{TABLE_NAMES[t]} {SECTION_BY_KEY[s].canonical}" for t, s in TABLE_SECTIONS.items()}
+# The table format a report follows (nlp.schema's template keys), as a reviewer names it.
+TEMPLATE_NAMES: dict[str, str] = {"v2019": "2019 年试行格式", "v2021": "2021 年格式"}
 # Table 二's blocks by the article item they report (第二十条第（一）项), never by their internal id.
 TABLE2_BLOCK_NAMES: dict[str, str] = {b.id: f"第二十条第（{b.item}）项" for blocks in TABLE2.values() for b in blocks}
 
