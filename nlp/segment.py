@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import sys
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -57,9 +59,37 @@ def word_spans(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     return [(offset + a, offset + b, w) for w, a, b in tokenizer().tokenize(text)]
 
 
+_SPACY_IMPORT = threading.Lock()
+
+
+def import_spacy() -> None:
+    """Import spaCy (with its Doc, Matcher and PhraseMatcher) without importing torch.
+
+    We use spaCy only for Docs and rule matchers, which never touch a neural network, but spaCy's
+    thinc imports torch when it can (about 2 s of a 3 s import). While spaCy loads, `torch` is
+    marked absent in sys.modules, so thinc's optional-torch check (thinc.compat) takes its ImportError
+    branch; the mark is removed at once, so a later `import torch` (the topic network) works as usual.
+    If torch is already loaded, nothing is blocked and thinc simply sees it.
+    """
+    with _SPACY_IMPORT:
+        if "spacy.matcher" in sys.modules:
+            return
+        blocked = "torch" not in sys.modules
+        if blocked:
+            sys.modules["torch"] = None  # type: ignore[assignment]  # import torch -> ImportError
+        try:
+            import spacy.lang.zh
+            import spacy.matcher
+            import spacy.tokens  # noqa: F401
+        finally:
+            if blocked and sys.modules.get("torch", 0) is None:
+                del sys.modules["torch"]
+
+
 @lru_cache(maxsize=1)
 def blank_nlp() -> Language:
     """A blank Chinese spaCy pipeline; tokens always come from our jieba instance, not spaCy's."""
+    import_spacy()
     import spacy
 
     return spacy.blank("zh")
@@ -89,9 +119,9 @@ def _token_spans(text: str) -> list[tuple[int, int, str]]:
 
 def to_doc(text: str) -> Doc:
     """A spaCy Doc of a text from our jieba words, with sentences set from our splitter."""
+    nlp = blank_nlp()  # first: imports spaCy the torch-free way
     from spacy.tokens import Doc
 
-    nlp = blank_nlp()
     spans = _token_spans(text)
     doc = Doc(nlp.vocab, words=[w for _, _, w in spans], spaces=[False] * len(spans))
     starts = {a for a, _ in sentence_spans(text)}
@@ -102,6 +132,7 @@ def to_doc(text: str) -> Doc:
 
 @lru_cache(maxsize=1)
 def _cue_matcher():  # -> spacy.matcher.PhraseMatcher
+    import_spacy()
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(blank_nlp().vocab)
@@ -130,6 +161,7 @@ def cue_matches(text: str) -> list[tuple[int, int, str, str]]:
 
 @lru_cache(maxsize=1)
 def _quantity_matcher():  # -> spacy.matcher.Matcher
+    import_spacy()
     from spacy.matcher import Matcher
 
     matcher = Matcher(blank_nlp().vocab)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,8 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 from nlp.labels import STATUS_NAMES, reason_name
-from service.batch.runner import BatchError, BatchResult, run_batch
-from service.batch.settings import BatchSettings, Limits
+
+if TYPE_CHECKING:
+    from service.batch.runner import BatchResult
 
 
 class EngineName(StrEnum):
@@ -93,6 +94,10 @@ def batch(
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="score again reports that timed out, crashed, ran out of memory or failed through an internal error")] = False,
 ) -> None:
     """Score many reports: results table, rankings by province/year/level, duplicates and an HTML overview."""
+    # The runner (process pool, duplicate detection, scipy) loads only for `batch`, not every command.
+    from service.batch.runner import BatchError, run_batch
+    from service.batch.settings import BatchSettings, Limits
+
     console = Console(stderr=True)
     settings = BatchSettings(workers=workers, engine=engine.value, address=address, rubric=rubric,
                              limits=Limits(time_s=time_limit, memory_mb=memory_mb),
