@@ -1,9 +1,13 @@
-"""Two years of the same body side by side: which sentences of the later report reuse earlier text."""
+"""Two years of the same body side by side: which sentences of the later report reuse earlier text, and which
+stored reports belong to one body."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from eval.ranking import UNKNOWN
+from nlp.structure.body import body_key
 
 _NOISE = re.compile(r"[\s\d０-９，。；：、,.;:（）()“”\"'%％]+")
 SHINGLE = 6
@@ -48,3 +52,13 @@ def reuse_ratio(marked: list[MarkedSentence]) -> float:
     """Share of characters in sentences marked as reused."""
     total = sum(len(m.text) for m in marked)
     return round(sum(len(m.text) for m in marked if m.is_reused) / total, 3) if total else 0.0
+
+
+def stored_body_key(agency: str | None, province: str | None, city: str | None) -> str:
+    """The body key of a stored report (the ranking's "unknown" place placeholder read as not known)."""
+    return body_key(agency, *(None if name == UNKNOWN else name for name in (province, city)))
+
+
+def name_tail(key: str) -> str:
+    """The part of a body key every name form of the body ends with (for a LIKE pre-filter)."""
+    return key.rsplit("/", 1)[-1]

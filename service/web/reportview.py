@@ -6,8 +6,16 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.labels import PLACEMENT_NAMES, SECTION_NAMES, SEVERITY_NAMES, TABLE_TITLES, TOPIC_NAMES
+from nlp.labels import (
+    PLACEMENT_NAMES,
+    SECTION_NAMES,
+    SEVERITY_NAMES,
+    TABLE2_BLOCK_NAMES,
+    TABLE_TITLES,
+    TOPIC_NAMES,
+)
 from nlp.report import is_uncertain
+from nlp.vocabulary import LABEL_SETS
 from service.web.analyzer import (
     cell_key,
     cell_label,
@@ -17,6 +25,17 @@ from service.web.analyzer import (
 )
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Sentence topic colours, given out in label order to every topic of every label set (a report classified under
+# an older set still shows its topics); 其他 stays uncoloured.
+_TOPIC_PALETTE = ("#ffd9d9", "#d6f2da", "#dce8ff", "#f9e3b8", "#ead9f5", "#d4f0f0")
+PAGES_WHEN_CLEAN = 2  # PDF pages shown when no checked cell failed: the first pages holding table cells
+
+
+def topic_colours() -> dict[str, str]:
+    """A background colour for each sentence topic of every label set, in label order."""
+    labels = list(dict.fromkeys(label for labels in LABEL_SETS.values() for label in labels))
+    coloured = [label for label in labels if label != "other"]
+    return {label: _TOPIC_PALETTE[i % len(_TOPIC_PALETTE)] for i, label in enumerate(coloured)} | {"other": ""}
 
 
 @dataclass
@@ -84,7 +103,7 @@ def tables_view(cells: list[dict[str, Any]], failing: dict[str, list[tuple[str, 
     for (table, block), grid in sorted(grids.items(), key=lambda kv: kv[0][0]):
         columns = [(col, column_label(table, col)) for col in grid["columns"]]
         rows = [(row_label(table, row), [values.get(col) for col, _ in columns]) for row, values in grid["rows"].items()]
-        title = TABLE_TITLES.get(table, table) + (f"（{block}）" if block else "")
+        title = TABLE_TITLES.get(table, table) + (f" · {TABLE2_BLOCK_NAMES.get(block, '')}" if block else "")
         out.append(TableView(table, title, block, columns, rows))
     return out
 
@@ -98,7 +117,25 @@ def page_images(cells: list[dict[str, Any]], failing: dict[str, Any]) -> list[Pa
             image = pages.setdefault(int(c["page"]), PageImage(int(c["page"])))
             image.boxes.append(tuple(c["bbox"]))  # type: ignore[arg-type]
             image.labels.append(cell_label(c["table"], c["row"], c["column"], c.get("block")))
-    return [pages[p] for p in sorted(pages)]
+    if not pages:
+        # Nothing failed: the table pages still let a reviewer check the reading against the original.
+        for c in cells:
+            if c.get("page") and len(pages) < PAGES_WHEN_CLEAN:
+                pages.setdefault(int(c["page"]), PageImage(int(c["page"])))
+    return [pages[p] for p in sorted(pages)] or [PageImage(1)]
+
+
+def _without_heading(sentences: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
+    """The section's sentences without its heading, which the page shows once as the section's title."""
+    if not sentences:
+        return sentences
+    first, heading = sentences[0]["text"].strip(), title.strip()
+    if first == heading:
+        return sentences[1:]
+    if heading and first.startswith(heading):
+        # A heading run on into the paragraph ("六、其他需要报告的事项本年度…"): keep the paragraph's words.
+        return [{**sentences[0], "text": first[len(heading) :].lstrip("。：: ")}, *sentences[1:]]
+    return sentences
 
 
 def sections_view(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -110,6 +147,9 @@ def sections_view(body: dict[str, Any]) -> list[dict[str, Any]]:
             {**s, "topic_label": TOPIC_NAMES.get(s.get("topic") or "", "")}
             for s in sentences if s.get("section") == sec["key"]
         ]
+        # A sub-item's own heading line ("（一）主动公开情况") reads as a heading, not as a sentence.
+        items = {f"{i['label']}{i['title']}" for i in sec.get("items", [])}
+        inside = [{**s, "subheading": s["text"].strip() in items} for s in _without_heading(inside, sec["title"])]
         out.append({**sec, "label": SECTION_NAMES.get(sec["key"], sec["title"]), "sentences": inside})
     return out
 
@@ -142,12 +182,17 @@ def report_view(body: dict[str, Any]) -> dict[str, Any]:
     findings = body.get("findings", [])
     failing = _failing(findings)
     cells = body.get("cells", [])
+    shown = findings_view(findings)
     return {
         "sections": sections_view(body),
         "tables": tables_view(cells, failing),
         "pages": page_images(cells, failing) if body.get("source", {}).get("format") == "pdf" else [],
-        "findings": findings_view(findings),
+        "findings": shown,
+        "failing": [f for f in shown if f["passed"] is False],
+        "passing": [f for f in shown if f["passed"] is True],
+        "undecided": [f for f in shown if f["passed"] is None],
         "failed": sum(1 for f in findings if f.get("passed") is False and f.get("severity") != "info"),
         "topics": any(s.get("topic") for s in body.get("sentences", [])),
-        "topic_labels": TOPIC_NAMES,
+        "topic_labels": {k: TOPIC_NAMES.get(k, k) for k in topic_colours()},
+        "topic_colours": topic_colours(),
     }

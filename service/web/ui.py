@@ -1,17 +1,16 @@
-"""The server-rendered web UI: login, report list, report page, page images, rankings, compare, upload."""
+"""The server-rendered web UI: login, report list, rankings, upload, jobs and docs (report pages: ui_report)."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlp.labels import LEVEL_NAMES, SECTION_NAMES
+from nlp.labels import LEVEL_NAMES
 from service.web import charts, throttle
 from service.web.api import filters
 from service.web.auth import (
@@ -26,9 +25,7 @@ from service.web.auth import (
     new_csrf_token,
     normalize_username,
 )
-from service.web.compare import mark_reuse, reuse_ratio
-from service.web.models import Job, ReportRow, User
-from service.web.pdfimage import render_page
+from service.web.models import Job, User
 from service.web.queries import (
     SORTABLE,
     Filters,
@@ -38,7 +35,6 @@ from service.web.queries import (
     rankings,
     score_histogram,
 )
-from service.web.reportview import report_view
 from service.web.state import Forbidden, ServiceState, get_db, get_state, principal, require
 from service.web.uploads import TooLarge, accept, read_limited
 
@@ -140,51 +136,6 @@ def reports_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: Ann
                   params=f.params(), urlencode=urlencode)
 
 
-def _report_row(db: Session, report_id: int) -> ReportRow:
-    row = db.get(ReportRow, report_id)
-    if row is None:
-        raise HTTPException(404, "报告不存在")
-    return row
-
-
-@router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, report_id: int, user: Viewer, db: Db) -> HTMLResponse:
-    """One report: score, findings, sections, tables and PDF pages with the failing cells marked."""
-    row = _report_row(db, report_id)
-    body = json.loads(row.body)
-    others = db.execute(
-        select(ReportRow.id, ReportRow.year).where(ReportRow.agency == row.agency, ReportRow.id != row.id,
-                                                   ReportRow.agency.is_not(None)).order_by(ReportRow.year)
-    ).all()
-    return render(request, "report.html", row=row, body=body, view=report_view(body), others=others,
-                  section_labels=SECTION_NAMES)
-
-
-@router.get("/reports/{report_id}/pages/{page}.png")
-def page_image(request: Request, report_id: int, page: int, user: Viewer, db: Db,
-               box: Annotated[list[str], Query(max_length=200)] = []) -> Response:  # noqa: B006
-    """A PDF page rendered locally, with the given boxes (PDF points, top-left origin) drawn."""
-    row = _report_row(db, report_id)
-    if row.format != "pdf":
-        raise HTTPException(404, "不是 PDF 报告")
-    boxes = []
-    for spec in box[:50]:
-        try:
-            x0, top, x1, bottom = (float(v) for v in spec.split(","))
-        except ValueError as exc:
-            raise HTTPException(422, "box 应为 x0,top,x1,bottom") from exc
-        boxes.append((x0, top, x1, bottom))
-    settings = get_state(request).settings
-    if page > settings.max_image_pages:
-        raise HTTPException(404, f"只能预览前 {settings.max_image_pages} 页")
-    try:
-        png = render_page(get_state(request).blobs.get(row.sha256), page, boxes,
-                          max_pixels=settings.max_image_pixels)
-    except IndexError as exc:
-        raise HTTPException(404, "页码不存在") from exc
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
-
-
 @router.get("/rankings", response_class=HTMLResponse)
 def rankings_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: Annotated[int, Query(ge=1)] = 1,
                   group: str = "") -> HTMLResponse:
@@ -200,21 +151,6 @@ def rankings_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: An
     options = {name: distinct_values(db, name) for name in ("province", "city", "level", "year")}
     return render(request, "rankings.html", page=result, f=f, group=group, charts=svgs, options=options,
                   params=f.params(), urlencode=urlencode)
-
-
-@router.get("/compare", response_class=HTMLResponse)
-def compare_page(request: Request, a: int, b: int, user: Viewer, db: Db) -> HTMLResponse:
-    """Two reports side by side (earlier year left); text of the later one reused from the earlier is marked."""
-    left, right = sorted((_report_row(db, a), _report_row(db, b)), key=lambda r: (r.year or 0, r.id))
-    lb, rb = json.loads(left.body), json.loads(right.body)
-
-    def sentences(body: dict[str, Any]) -> list[tuple[str, str | None]]:
-        return [(s["text"], s.get("section")) for s in body.get("sentences", [])]
-
-    marked_right = mark_reuse(sentences(rb), sentences(lb))
-    marked_left = mark_reuse(sentences(lb), sentences(rb))
-    return render(request, "compare.html", left=left, right=right, marked_left=marked_left,
-                  marked_right=marked_right, ratio=reuse_ratio(marked_right), section_labels=SECTION_NAMES)
 
 
 @router.get("/upload", response_class=HTMLResponse)
