@@ -1,4 +1,4 @@
-"""Rank scored reports within groups (province, city, year, level) with stable tie-breaks and percentiles."""
+"""Rank scored reports within groups (province, city, year, level): competition ranks, stable order, percentiles."""
 
 from __future__ import annotations
 
@@ -98,8 +98,13 @@ def _entry(item: Entry | tuple) -> Entry:
 
 
 def sort_key(entry: Entry) -> tuple[float, int, str]:
-    """Higher score first, then fewer errors, then id: the same input always ranks the same way."""
+    """Higher score first, then fewer errors, then id: the same input always lists the same way."""
     return (-entry.scorecard.total, entry.errors, entry.id)
+
+
+def _tied_key(entry: Entry) -> tuple[float, int]:
+    """What two reports must share to share a rank: the score and the number of errors."""
+    return (entry.scorecard.total, entry.errors)
 
 
 def _percentile(total: float, scores: Sequence[float]) -> float:
@@ -125,7 +130,11 @@ def rank(entries: Iterable[Entry | tuple], by: Sequence[str] = ()) -> list[Ranke
     for key in sorted(groups):
         members = sorted(groups[key], key=sort_key)
         scores = sorted(e.scorecard.total for e in members)
-        for place, entry in enumerate(members, start=1):
+        place = 0
+        for position, entry in enumerate(members, start=1):
+            # Competition ranking (1, 1, 3): a tie on score and errors shares a rank; the id only orders the list.
+            if position == 1 or _tied_key(members[position - 2]) != _tied_key(entry):
+                place = position
             out.append(Ranked(entry.id, key, place, len(members), _percentile(entry.scorecard.total, scores),
                               entry.scorecard.total, entry.errors))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -123,6 +124,9 @@ def _check_kind(report: Report) -> Report:
             else "文档没有可读取的文字"
         )
         return replace(report, status="failed", errors=(*report.errors, ReportError(code, message)))
+    if _is_blank_template(report):
+        message = "不是政府信息公开工作年度报告：只有标题和空白表格，没有填写任何内容（空白模板）"
+        return replace(report, status="failed", errors=(*report.errors, ReportError("not_a_report", message)))
     if meta.year is not None and meta.year < 2019:
         errors.append(
             ReportError(
@@ -141,6 +145,19 @@ def _check_kind(report: Report) -> Report:
             )
         )
     return replace(report, errors=report.errors + tuple(errors))
+
+
+# A written sentence: at least eight characters of Chinese running to a full stop. Headings, table labels and
+# page furniture ("主办单位：…") have none; a template's bracketed instructions ("（文字描述…）") do not count.
+_WRITTEN_SENTENCE = re.compile(r"[\u4e00-\u9fff][^。！？\n]{7,}[。！？]")
+_BRACKETED = re.compile(r"[（(][^（()）\n]*[)）]")
+
+
+def _is_blank_template(report: Report) -> bool:
+    """Headings and tables, but every table cell blank and not one written sentence: an unfilled template."""
+    if any(cell.value is not None for cell in report.tables.cells) or report.tables.unreadable:
+        return False
+    return not _WRITTEN_SENTENCE.search(_BRACKETED.sub("", report.text))
 
 
 def _missing_tables(report: Report) -> list[ReportError]:

@@ -25,7 +25,14 @@ def test_score_then_errors_then_id() -> None:
         Entry("a", card(90.0), JS, errors=1),
         Entry("d", card(95.0), JS, errors=3),
     ])
-    assert [(r.id, r.rank) for r in ranked] == [("d", 1), ("b", 2), ("a", 3), ("c", 4)]
+    assert [(r.id, r.rank) for r in ranked] == [("d", 1), ("b", 2), ("a", 3), ("c", 3)]
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips() -> None:
+    ranked = rank([Entry("x", card(100.0), JS), Entry("y", card(100.0), JS), Entry("z", card(97.5), JS),
+                   Entry("w", card(97.5), JS, errors=2)])
+    assert [(r.id, r.rank) for r in ranked] == [("x", 1), ("y", 1), ("z", 3), ("w", 4)]
+    assert {r.percentile for r in ranked if r.rank == 1} == {83.3}
 
 
 def test_ranking_is_independent_of_input_order() -> None:
