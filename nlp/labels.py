@@ -27,6 +27,8 @@ SECTION_NAMES: dict[str, str] = {s.key: s.heading for s in SECTIONS}
 TABLE_SECTIONS: dict[str, str] = {"table2": "s2_proactive", "table3": "s3_applications", "table4": "s4_review_litigation"}
 TABLE_NAMES: dict[str, str] = {t: f"表{SECTION_BY_KEY[s].numeral}" for t, s in TABLE_SECTIONS.items()}
 TABLE_TITLES: dict[str, str] = {t: f"{TABLE_NAMES[t]} {SECTION_BY_KEY[s].canonical}" for t, s in TABLE_SECTIONS.items()}
+# The file kinds the readers know (Report.source.format).
+FORMAT_NAMES: dict[str, str] = {"pdf": "PDF", "html": "HTML 网页", "docx": "Word 文档（DOCX）", "text": "纯文本"}
 # The table format a report follows (nlp.schema's template keys), as a reviewer names it.
 TEMPLATE_NAMES: dict[str, str] = {"v2019": "2019 年试行格式", "v2021": "2021 年格式"}
 # Table 二's blocks by the article item they report (第二十条第（一）项), never by their internal id.
@@ -112,3 +114,134 @@ RECHECK_NOTES: dict[str, str] = {
                "“{label}”只指为改进工作、整改问题采取或计划的措施，请重新判断。",
     "void": "此句曾按第 {version} 版标签标为“{label}”，当前标签中已没有这一类，请重新判断。",
 }
+
+# ------------------------------------------------------------------ descriptions (one sentence for people)
+# Every code a person may meet has a name (above or here) and a description: statuses, levels, rules,
+# and the codes of reading problems (failures and warnings). tests/service/test_no_raw_codes_cli.py holds
+# the CLI and the batch page to them.
+
+STATUS_DESCRIPTIONS: dict[str, str] = {
+    "ok": "报告已读取并评分。",
+    "needs_review": "文档中有内容未能读取（多为表格），相关规则不评分，分数不参与排名，请人工核对原文。",
+    "failed": "文档无法读取（空文件、加密、扫描件无文字层或不是年度报告等），没有评分，不参与排名。",
+    "timeout": "处理时间超过上限，已停止，没有评分。",
+    "memory": "处理所需内存超过上限，已停止，没有评分。",
+    "crashed": "处理该文档的工作进程意外退出，没有评分；可用 --retry-failed 重试。",
+    "error": "处理该文档时出错，没有评分；可用 --retry-failed 重试。",
+}
+LEVEL_DESCRIPTIONS: dict[str, str] = {
+    "national": "国务院及其部门", "province": "省、自治区、直辖市人民政府", "city": "设区的市、自治州人民政府",
+    "county": "县、县级市、市辖区人民政府", "township": "乡镇人民政府、街道办事处", "department": "政府的工作部门和其他机关",
+}
+
+# Scoring rules (eval/rubric.toml) by what they check.
+RULE_NAMES: dict[str, str] = {
+    "REPORT-FAILED": "文档无法读取",
+    "OL-SECTIONS": "六个部分齐全", "OL-ORDER": "部分顺序", "OL-S1-TOPICS": "总体情况五项内容",
+    "OL-S1-ACCOUNT": "考核评议与责任追究", "OL-TEMPLATE": "表格格式版本", "OL-TABLES": "三张统计表齐全",
+    "OL-CELLS": "统计表单元格齐全", "OL-T3-LEGACY": "表三“其他处理”分项", "OL-BLANK": "统计表无空白单元格",
+    "PF-S6-FEE": "信息处理费收取情况", "PF-PERIOD": "统计期限", "PF-S1-LENGTH": "总体情况篇幅",
+    "PF-TIMELY": "按时发布",
+    "T3-R1": "表三收结平衡", "T3-R2": "表三各行合计", "T3-R3": "表三办理结果合计", "T3-R4": "表三数值规范",
+    "T4-R1": "表四行政复议合计", "T4-R2": "表四行政诉讼（未经复议）合计", "T4-R3": "表四行政诉讼（复议后起诉）合计",
+    "T4-R4": "表四数值规范", "T2-R1": "表二数值规范",
+    "T3-N1": "正文与表三一致", "T4-N1": "正文与表四一致", "T2-N1": "正文与表二一致",
+    "T3-X1": "表三与上年结转衔接", "T2-X1": "表二与上年现行有效件数衔接", "X-PAIR": "跨年度对比的前提",
+    "X-REUSE-S5": "问题与措施不照搬上年", "X-REUSE-TEXT": "全文不照搬上年",
+    "Q-S1-CONCRETE": "总体情况内容具体", "Q-S5-PROBLEMS": "列出具体问题", "Q-S5-MEASURES": "列出改进措施",
+    "Q-S5-VAGUE": "问题表述不空泛", "Q-S5-MATCH": "措施对应问题", "Q-RECTIFY": "上年度问题整改情况",
+}
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "REPORT-FAILED": "文档无法读取时没有其他可检查的内容，整份报告不评分。",
+    "OL-SECTIONS": "报告应有格式规定的六个部分：总体情况、主动公开、依申请公开、复议诉讼、问题及改进、其他事项。",
+    "OL-ORDER": "六个部分应按格式规定的顺序排列。",
+    "OL-S1-TOPICS": "总体情况应分别报告主动公开、依申请公开、政府信息管理、平台建设、监督保障五项内容。",
+    "OL-S1-ACCOUNT": "各级政府应在总体情况中报告工作考核、社会评议和责任追究结果（条例第五十条）。",
+    "OL-TEMPLATE": "报告年度适用的统计表格式（2019 年试行格式或 2021 年格式）应与所用格式一致。",
+    "OL-TABLES": "表二、表三、表四三张统计表都应在报告中给出。",
+    "OL-CELLS": "统计表的每一行、每一列都应按格式给出，不缺行缺列。",
+    "OL-T3-LEGACY": "2021 年格式把表三“（六）其他处理”拆为逾期不补正、逾期不缴费、其他三项，不应沿用单行。",
+    "OL-BLANK": "统计表的单元格应填数字，没有发生的填 0，不留空白。",
+    "PF-S6-FEE": "第六部分应报告信息处理费的收取情况（国办函〔2021〕30号）。",
+    "PF-PERIOD": "统计期限应为报告年度的 1 月 1 日至 12 月 31 日。",
+    "PF-S1-LENGTH": "总体情况应简明扼要，篇幅不宜过长。",
+    "PF-TIMELY": "年度报告应在次年 1 月 31 日前发布。",
+    "T3-R1": "表三每一列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理。",
+    "T3-R2": "表三每一行：各类申请人的数字之和等于总计列。",
+    "T3-R3": "表三每一列：各项办理结果之和等于办理结果总计。",
+    "T3-R4": "表三填写的数值应为非负整数。",
+    "T4-R1": "表四行政复议：结果维持、结果纠正、其他结果、尚未审结之和等于总计。",
+    "T4-R2": "表四未经复议直接起诉的行政诉讼：各项结果之和等于总计。",
+    "T4-R3": "表四复议后起诉的行政诉讼：各项结果之和等于总计。",
+    "T4-R4": "表四填写的数值应为非负整数。",
+    "T2-R1": "表二填写的数值应为非负数，件数为整数，收费金额可有小数。",
+    "T3-N1": "正文中收到、办结、结转的申请数应与表三相应单元格一致。",
+    "T4-N1": "正文中行政复议、行政诉讼的件数应与表四总计一致。",
+    "T2-N1": "正文中制发、废止、现行有效的规章和规范性文件件数应与表二一致。",
+    "T3-X1": "本年表三“上年结转”应等于上年报告表三“结转下年度继续办理”。",
+    "T2-X1": "上年现行有效件数 + 本年制发 − 本年废止应等于本年现行有效件数。",
+    "X-PAIR": "跨年度检查需要同一机关相邻年度的报告；机关或年度对不上时只作提示。",
+    "X-REUSE-S5": "第五部分的问题和改进措施不应与上年报告大段相同。",
+    "X-REUSE-TEXT": "全文不应与上年报告大段相同。",
+    "Q-S1-CONCRETE": "总体情况应有具体数字和做法，而非泛泛而谈。",
+    "Q-S5-PROBLEMS": "第五部分应列出本年度工作中存在的具体问题。",
+    "Q-S5-MEASURES": "第五部分应针对问题提出改进措施。",
+    "Q-S5-VAGUE": "问题应具体，不用“还有差距”“有待加强”之类空泛的说法代替。",
+    "Q-S5-MATCH": "改进措施应与所列问题一一对应。",
+    "Q-RECTIFY": "报告上年度问题的整改情况（加分项，不是格式要求）。",
+}
+
+# Codes of reading problems (nlp ReportError.code): failures, warnings and notes, by what a reviewer does next.
+CODE_NAMES: dict[str, str] = REASON_NAMES | {
+    "no_text_layer": "扫描件无文字层", "invalid_bytes": "个别字节无法解码", "too_many_pages": "页数超过上限",
+    "cell_unparseable": "单元格数值无法识别", "missing_sections": "缺少部分", "missing_table": "缺少统计表",
+    "table2_block_unexpected": "表二出现格式以外的栏目", "table3_columns_reordered": "表三列顺序与格式不同",
+    "table3_legacy_other_row": "表三沿用“其他处理”单行", "table_cell_outside_header": "单元格超出表头范围",
+    "topics_unavailable": "句子主题模型不可用", "table_row_skipped": "表格行未能读取",
+    "pre2019_format": "2019 年以前的格式", "template_mismatch": "表格格式与年度不符",
+    "section_heading_inferred": "部分标题由内容推断", "table_alignment_by_arithmetic": "列对齐按勾稽关系确定",
+    "table_alignment_ambiguous": "列对齐无法确定",
+}
+CODE_DESCRIPTIONS: dict[str, str] = {
+    "empty_file": "文件没有内容。", "old_word_format": "旧版 .doc 格式无法读取，请另存为 .docx 或 PDF。",
+    "unsupported_format": "只支持 PDF、HTML、DOCX、纯文本和 Markdown。", "cannot_open": "文件无法打开，可能已损坏。",
+    "encrypted": "PDF 已加密，需先解除密码保护。", "unreadable": "文件损坏或不完整，无法读取。",
+    "no_text_layer": "PDF 是扫描图像，没有文字层，需要先做文字识别（OCR）。",
+    "cid_garbage": "PDF 的字体没有编码映射，提取出的文字是乱码。", "no_text": "文档中没有可读的文字。",
+    "not_a_report": "文档不像政府信息公开工作年度报告（没有报告标题、六个部分或统计表）。",
+    "too_large": "文件超过大小、行数或页数的上限。", "too_complex": "文档结构超过处理上限（如文字操作过多、表格过大）。",
+    "internal_error": "程序自身出错（不是报告的问题），已记入日志；可重试。",
+    "table_unreadable": "文档中有统计表但未能读取，相关规则不评分，需人工核对。",
+    "timeout": STATUS_DESCRIPTIONS["timeout"], "memory": STATUS_DESCRIPTIONS["memory"],
+    "crashed": STATUS_DESCRIPTIONS["crashed"], "error": STATUS_DESCRIPTIONS["error"],
+    "invalid_bytes": "文本中少量字节无法解码，已替换为占位符，个别字可能显示不正确。",
+    "too_many_pages": "只读取了前面的页，后面的页超出上限未读。",
+    "cell_unparseable": "单元格中的内容不是可识别的数字，按空白处理。",
+    "missing_sections": "报告缺少格式规定的部分。", "missing_table": "报告中没有找到某张统计表。",
+    "table2_block_unexpected": "表二中有格式以外的栏目，已忽略。",
+    "table3_columns_reordered": "表三的申请人列顺序与格式不同，已按表头对齐读取。",
+    "table3_legacy_other_row": "表三“（六）其他处理”仍是 2019 年试行格式的单行，未拆为 2021 年格式的三项。",
+    "table_cell_outside_header": "有单元格位于表头各列之外，未能归入某一列。",
+    "topics_unavailable": "句子主题模型无法加载，正文句子未分类，相关规则无法评价。",
+    "table_row_skipped": "表格中有一行未能读取，已跳过。",
+    "pre2019_format": "报告使用 2019 年以前的格式，部分规则不适用。",
+    "template_mismatch": "报告所用表格格式与报告年度应使用的格式不同。",
+    "section_heading_inferred": "某个部分的标题没有按格式书写，由内容推断其位置。",
+    "table_alignment_by_arithmetic": "表格列位置有多种可能，按表内勾稽关系选定，请核对。",
+    "table_alignment_ambiguous": "表格列位置无法确定，相关单元格需人工核对。",
+}
+
+
+def describe(names: dict[str, str], descriptions: dict[str, str], code: str) -> str:
+    """"名称：说明" for a code; a code without a name is shown as 未知代码 with the code, never bare."""
+    name = names.get(code)
+    if name is None:
+        return f"未知代码（{code}）"
+    text = descriptions.get(code)
+    return f"{name}：{text}" if text else name
+
+
+# ------------------------------------------------------------------ the web service's words
+# Account roles (the 403 page names the role a page needs) and the groupings a ranking offers.
+ROLE_NAMES: dict[str, str] = {"viewer": "只读", "reviewer": "评审员", "admin": "管理员"}
+GROUPING_NAMES: dict[str, str] = {"province": "省份", "city": "城市", "level": "层级", "year": "年度"}

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from eval.scoring import RubricError, load_rubric
 from nlp.serialize import report_to_json
+from service import cli_help
 from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze, read
 from service.cli_batch import batch
 from service.cli_retrain import retrain
@@ -21,6 +22,7 @@ from service.cli_topics import classify, train_app
 from service.render import render_report
 from service.render_score import render_score
 
+cli_help.install()
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="读取、检查并评价政府信息公开工作年度报告。")
 
 
@@ -32,15 +34,20 @@ class OutputFormat(StrEnum):
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log what the pipeline does")] = False) -> None:
-    """nianbao: annual reports on government information disclosure, read and checked."""
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="输出处理过程的日志")] = False) -> None:
+    """nianbao：读取、检查并评价政府信息公开工作年度报告。"""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 ModelOption = Annotated[
-    Path | None, typer.Option("--model", "-m", help="a local topic model directory (default: the shipped one)")
+    Path | None, typer.Option("--model", "-m", help="本地主题模型目录（默认：随程序提供的模型）")
 ]
-TopicsOption = Annotated[bool, typer.Option("--topics/--no-topics", help="classify narrative sentences by topic")]
+TopicsOption = Annotated[bool, typer.Option("--topics/--no-topics", help="按主题（问题、措施、机制等）给正文句子分类")]
+
+
+def console() -> Console:
+    """Where the readable views print: the terminal's width, or whole rows when piped (cli_help.piped_width)."""
+    return Console(width=cli_help.piped_width())
 
 
 def load_topics(model: Path | None, topics: bool) -> Topics:
@@ -55,33 +62,33 @@ def load_topics(model: Path | None, topics: bool) -> Topics:
 
 @app.command()
 def parse(
-    file: Annotated[Path, typer.Argument(help="a report: PDF, HTML, DOCX, text or Markdown")],
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json")] = OutputFormat.text,
+    file: Annotated[Path, typer.Argument(help="一份报告：PDF、HTML、DOCX、纯文本或 Markdown")],
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text（可读视图）或 json")] = OutputFormat.text,
     model: ModelOption = None,
     topics: TopicsOption = True,
 ) -> None:
-    """Read a report into the official structure: sections, the three tables, metadata, sentence topics."""
+    """把报告读成规定结构：六个部分、三张统计表、基本信息和句子主题。"""
     report = read(Document.of_path(file), load_topics(model, topics))
     if output is OutputFormat.json:
         sys.stdout.write(report_to_json(report) + "\n")
     else:
-        render_report(report, Console())
+        render_report(report, console())
     if report.status == "failed":
         raise typer.Exit(code=2)
 
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(help="the report to score: PDF, HTML, DOCX, text or Markdown")],
+    file: Annotated[Path, typer.Argument(help="要评价的报告：PDF、HTML、DOCX、纯文本或 Markdown")],
     previous: Annotated[
-        Path | None, typer.Option("--previous", "-p", help="the same body's report for the previous year")
+        Path | None, typer.Option("--previous", "-p", help="同一机关上一年度的报告")
     ] = None,
-    rubric: Annotated[Path | None, typer.Option("--rubric", help="a rubric TOML file (default: the shipped one)")] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json")] = OutputFormat.text,
+    rubric: Annotated[Path | None, typer.Option("--rubric", help="评分细则 TOML 文件（默认：随程序提供的细则）")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text（可读视图）或 json")] = OutputFormat.text,
     model: ModelOption = None,
     topics: TopicsOption = True,
 ) -> None:
-    """Check a report against the official format and score it: failed rules first, each with its evidence."""
+    """按规定格式检查报告并评分：先列未通过的规则及其依据。"""
     try:
         chosen = load_rubric(rubric)
     except (OSError, RubricError) as exc:
@@ -92,7 +99,7 @@ def score(
     if output is OutputFormat.json:
         sys.stdout.write(report_to_json(report) + "\n")
     else:
-        render_score(report, Console(), chosen)
+        render_score(report, console(), chosen)
     if report.status == "failed":
         raise typer.Exit(code=2)
 

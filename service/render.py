@@ -5,7 +5,17 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from nlp.labels import SECTION_NAMES, SEVERITY_NAMES, STATUS_NAMES, TABLE_SECTIONS, TABLE_TITLES
+from nlp.labels import (
+    FORMAT_NAMES,
+    LEVEL_NAMES,
+    SECTION_NAMES,
+    SEVERITY_NAMES,
+    STATUS_NAMES,
+    TABLE_SECTIONS,
+    TABLE_TITLES,
+    TEMPLATE_NAMES,
+    t3_row_label,
+)
 from nlp.report import NA, Cell, Report
 from nlp.schema import SECTION_BY_KEY, TABLE2, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_CELLS, TABLE4_GROUPS
 
@@ -38,19 +48,28 @@ def _absent(report: Report, table: str, console: Console) -> bool:
     return True
 
 
+def meta_line(report: Report) -> str:
+    """层级、年度 and the table format in words ("层级：县级  年度：2023  表格格式：2021 年格式")."""
+    meta = report.meta
+    level = LEVEL_NAMES.get(meta.level or "", "—")
+    used = TEMPLATE_NAMES.get(meta.template or "", "—")
+    expected = TEMPLATE_NAMES.get(meta.template_expected or "")
+    if expected and expected != used:
+        used += f"（按年度应为{expected}）"
+    return f"层级：{level}  年度：{meta.year or '—'}  表格格式：{used}"
+
+
 def render_report(report: Report, console: Console) -> None:
     """Print a report the way a reviewer reads it."""
     meta = report.meta
     style = {"ok": "green", "needs_review": "bold yellow"}.get(report.status, "bold red")
     status = f"[{style}]{STATUS_NAMES.get(report.status, report.status)}[/{style}]"
     console.print(f"[bold]{meta.title or report.source.path}[/bold]  {status}")
-    console.print(
-        f"发布机关：{meta.agency or '—'}  地区：{meta.region or '—'}  层级：{meta.level or '—'}  "
-        f"年度：{meta.year or '—'}  表格格式：{meta.template or '—'}（应为 {meta.template_expected or '—'}）"
-    )
+    console.print(f"发布机关：{meta.agency or '—'}  地区：{meta.region or '—'}  {meta_line(report)}")
     if meta.period:
         console.print(f"统计期限：{meta.period[0]} 至 {meta.period[1]}")
-    console.print(f"来源：{report.source.path}（{report.source.format}，{report.source.pages or '—'} 页）")
+    kind = FORMAT_NAMES.get(report.source.format, "未知格式")
+    console.print(f"来源：{report.source.path}（{kind}，{report.source.pages or '—'} 页）")
     for error in report.errors:
         style = _SEVERITY_STYLE.get(error.severity, "")
         page = f"（第 {error.page} 页）" if error.page else ""
@@ -106,7 +125,7 @@ def _render_table3(report: Report, console: Console) -> None:
     layout = "v2019" if "r3_6_other" in present else "v2021"
     for row in TABLE3_ROWS[layout]:
         cells = [report.tables.get("table3", row.id, column) for column, _ in TABLE3_COLUMNS]
-        table.add_row(row.label[:16], *[_show(c) for c in cells])
+        table.add_row(t3_row_label(row.id), *[_show(c) for c in cells])
     console.print(table)
 
 

@@ -11,9 +11,10 @@ from rich.table import Table
 
 from eval.common import counts_against
 from eval.scoring import Rubric
-from nlp.labels import SEVERITY_NAMES, STATUS_NAMES
+from nlp.labels import CODE_DESCRIPTIONS, CODE_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, describe
 from nlp.report import NA, Finding, Report
 from nlp.schema import SECTION_BY_KEY
+from service.render import meta_line
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -71,6 +72,11 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
     return lines
 
 
+def rule_name(rule: str) -> str:
+    """A rule as people name it (表三收结平衡); one not named yet says so rather than showing its id bare."""
+    return RULE_NAMES.get(rule, f"未命名规则（{rule}）")
+
+
 def _ordered(findings: tuple[Finding, ...]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
 
@@ -79,10 +85,15 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
     """Print the scorecard: total and dimensions, failed rules first with evidence, then the rest in brief."""
     meta = report.meta
     console.print(f"[bold]{escape(meta.title or report.source.path)}[/bold]")
-    console.print(
-        f"发布机关：{escape(meta.agency or '—')}  年度：{meta.year or '—'}  层级：{meta.level or '—'}  "
-        f"表格格式：{meta.template or '—'}（应为 {meta.template_expected or '—'}）"
-    )
+    if report.status == "failed":
+        # A document we could not read has no scorecard: its reasons are the whole answer.
+        console.print(f"[bold red]{STATUS_NAMES['failed']}[/bold red]，未评分，不参与排名：")
+        for error in report.errors:
+            if error.severity == "error":
+                why = describe(CODE_NAMES, CODE_DESCRIPTIONS, error.code)
+                console.print(f"  {escape(why)}\n  [dim]{escape(error.message)}[/dim]")
+        return
+    console.print(f"发布机关：{escape(meta.agency or '—')}  {meta_line(report)}")
     if report.status == "needs_review":
         console.print(f"[bold yellow]{STATUS_NAMES['needs_review']}[/bold yellow]：以下内容文档中有但未能读取，相关规则不评分，"
                       "此分数不参与排名")
@@ -105,23 +116,23 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
     passed = [f for f in report.findings if f.passed is True]
     console.print(f"\n[bold]未通过的规则（{len(failed)}）[/bold]")
     if not failed:
-        console.print("  [green]无[/green]")
+        console.print("  [green]全部通过[/green]")
     for finding in failed:
         style = _SEVERITY_STYLE.get(finding.severity, "")
         word = SEVERITY_NAMES.get(finding.severity, finding.severity)
-        console.print(f"[{style}]{word}[/{style}] [bold]{finding.rule}[/bold] {escape(finding.message)}")
+        console.print(f"[{style}]{word}[/{style}] [bold]{rule_name(finding.rule)}[/bold] {escape(finding.message)}")
         for line in evidence_lines(finding.evidence):
             console.print(f"    [dim]{line}[/dim]")
     if hints:
         console.print(f"\n[bold]提示（{len(hints)}，不扣分）[/bold]")
         for finding in hints:
-            console.print(f"  [cyan]{finding.rule}[/cyan] {escape(finding.message)}")
+            console.print(f"  [cyan]{rule_name(finding.rule)}[/cyan] {escape(finding.message)}")
     if unknown:
         console.print(f"\n[bold]无法核对（{len(unknown)}）[/bold]：输入为空白、不适用或缺失")
         for finding in unknown[:_MAX_NOT_ASSESSABLE]:
-            console.print(f"  [dim]{finding.rule}[/dim] {escape(finding.message)}")
+            console.print(f"  [dim]{rule_name(finding.rule)}[/dim] {escape(finding.message)}")
         if len(unknown) > _MAX_NOT_ASSESSABLE:
             console.print(f"  [dim]…另有 {len(unknown) - _MAX_NOT_ASSESSABLE} 项[/dim]")
-    counts = Counter(f.rule for f in passed)
+    counts = Counter(rule_name(f.rule) for f in passed)
     summary = "，".join(f"{rule}×{n}" if n > 1 else rule for rule, n in counts.items())
-    console.print(f"\n[green]通过（{len(passed)}）[/green]：{summary or '无'}")
+    console.print(f"\n[green]通过（{len(passed)}）[/green]：{summary or '没有通过的规则'}")

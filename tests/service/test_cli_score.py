@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from nlp.labels import CODE_NAMES, RULE_NAMES
 from service.cli import app
 from tests.eval.builders import set_cell, to_text_document, v2021_report
 
@@ -41,8 +42,9 @@ def test_text_view_lists_failed_rules_first_with_evidence(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "总分" in out and "未通过的规则" in out
-    assert "T4-R1" in out and "相差4" in out
-    assert out.index("T4-R1") < out.index("通过（")
+    name = RULE_NAMES["T4-R1"]
+    assert name in out and "相差4" in out and "T4-R1" not in out
+    assert out.index(name) < out.index("通过（")
     assert "表四“行政复议”的“总计” = 0" in out
 
 
@@ -76,3 +78,21 @@ def test_unreadable_file_scores_zero_and_exits_2(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["score"]["total"] == 0.0
     assert [f["rule"] for f in data["findings"]] == ["REPORT-FAILED"]
+
+
+def test_unreadable_file_prints_its_reason_not_a_scorecard(tmp_path: Path) -> None:
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    result = runner.invoke(app, ["score", str(path)])
+    assert result.exit_code == 2
+    assert "读取失败" in result.stdout and CODE_NAMES["empty_file"] in result.stdout
+    assert "总分" not in result.stdout and "分项得分" not in result.stdout and "0.0" not in result.stdout
+
+
+def test_piped_output_keeps_table_three_row_labels_whole(tmp_path: Path) -> None:
+    path = _write(tmp_path, "report.txt", to_text_document(v2021_report()))
+    result = runner.invoke(app, ["parse", str(path), "--no-topics"], env={"COLUMNS": "", "TERMINAL_WIDTH": ""})
+    assert result.exit_code == 0, result.output
+    # At rich's default 80 columns these rows all read "1.属于 …" and could not be told apart.
+    assert "不予公开·1.属于国家秘密" in result.stdout and "…" not in result.stdout
+    assert "层级：县级" in result.stdout and "county" not in result.stdout
