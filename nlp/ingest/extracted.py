@@ -32,6 +32,9 @@ class GridCell:
     # Header and data cells of one table share the unit, so a data cell belongs to the header column it
     # overlaps. None where the reader knows no extent (copied text).
     span: tuple[float, float] | None = None
+    # How sure OCR is of the cell's text (0–1); None where the text comes from the document itself. A table
+    # cell takes the lower of this and its placement's confidence, so a doubtful reading is flagged for review.
+    confidence: float | None = None
 
 
 GridRow = tuple[GridCell, ...]

@@ -163,6 +163,8 @@ class RowReader:
         key = (table, block, row, column)
         if key in self.cells:
             return
+        if cell.confidence is not None:  # an OCR reading's own doubt (nlp.ingest.ocr) flags the cell as well
+            confidence = min(confidence, cell.confidence)
         try:
             value, own_unit = parse_cell(cell.text)
         except ValueError:
