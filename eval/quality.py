@@ -2,12 +2,14 @@
 
 # Sentences are labelled problem/measure by cue phrases and by the sub-heading they sit under; once a
 # topic classifier fills `Sentence.topic`, its labels are used instead. Every function takes the
-# sentence list, so the classifier can replace the cues without touching the rules.
+# sentence list, so the classifier can replace the cues without touching the rules. With topics, 五 is
+# read for problems and measures and 一 for practices and mechanisms (labels v2, training/GUIDELINES.md);
+# a report classified under labels v1 is read the same way through _POINT_KINDS.
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +35,20 @@ from nlp.vocabulary import (
 
 SentenceText = tuple[Sentence, str]
 _S5_NAME = SECTION_BY_KEY["s5_problems"].canonical
+_S1, _S5 = "s1_overall", "s5_problems"
+
+# What each topic counts as, by label set and section (sections not listed read as 五). v1 had no practice:
+# its measure meant both 五's improvements and 一's work of the year, and it put 五's plans to build a
+# mechanism under mechanism, which v2 counts as measures ("the role decides, not the object").
+_POINT_KINDS: dict[tuple[int, str], dict[str, str]] = {
+    (2, _S5): {"problem": "problem", "measure": "measure"},
+    (1, _S5): {"problem": "problem", "measure": "measure", "mechanism": "measure"},
+    (2, _S1): {"practice": "practice", "mechanism": "mechanism"},
+    (1, _S1): {"measure": "practice", "mechanism": "mechanism"},
+}
+# 一 is concrete when at least this share of its practices and mechanisms names something specific.
+S1_WORK_THRESHOLD = 0.5
+S1_NUMBER_THRESHOLD = 0.2
 
 # A sentence that announces what will be done is a measure even when it names the problem it answers.
 _STRONG_MEASURE = re.compile(PLAN_PATTERN)
@@ -62,9 +78,10 @@ _STOP_BIGRAMS = {"政府", "府信", "信息", "息公", "公开", "政务", "�
 
 @dataclass(frozen=True)
 class Point:
-    """One problem or measure: a sentence, or for problems one clause of an enumerating sentence."""
+    """One problem or measure (五), practice or mechanism (一): a sentence, or for problems one clause of an
+    enumerating sentence."""
 
-    kind: str  # problem | measure
+    kind: str  # problem | measure | practice | mechanism
     start: int
     end: int
     text: str
@@ -177,23 +194,42 @@ def _problem_clauses(sentence: Sentence, text: str) -> list[tuple[int, int, str]
     return out or [(sentence.start, sentence.end, text)]
 
 
-def label_points(sentences: Sequence[SentenceText], contexts: Sequence[tuple[int, str]] = ()) -> list[Point]:
-    """Problems and measures among sentences: from `topic` when a classifier set it, else cues and sub-headings."""
-    use_topics = any(s.topic is not None for s, _ in sentences)
+def label_set_of(sentences: Iterable[Sentence]) -> int | None:
+    """The label set the topics were given under: None without topics, 2 when any sentence is a practice, else 1
+    (a v2 report without a single practice reads the same under both)."""
+    topics = {s.topic for s in sentences if s.topic is not None}
+    if not topics:
+        return None
+    return 2 if "practice" in topics else 1
+
+
+def topic_kind(topic: str | None, label_set: int, section: str | None) -> str | None:
+    """The point a classified sentence makes in its section (problem, measure, practice, mechanism) or None."""
+    kinds = _POINT_KINDS.get((label_set, section or ""), _POINT_KINDS[(label_set, _S5)])
+    return kinds.get(topic or "")
+
+
+def label_points(sentences: Sequence[SentenceText], contexts: Sequence[tuple[int, str]] = (),
+                 label_set: int | None = None) -> list[Point]:
+    """Problems and measures (五) or practices and mechanisms (一) among sentences: from `topic` when a classifier
+    set it (under `label_set`, found from the topics when not given), else problems and measures by cues and
+    sub-headings."""
+    if label_set is None:
+        label_set = label_set_of(s for s, _ in sentences)
     points = []
     for sentence, text in sentences:
         if _is_heading(text):
             continue
-        if use_topics:
-            kind = sentence.topic if sentence.topic in ("problem", "measure") else None
+        if label_set is not None:
+            kind = topic_kind(sentence.topic, label_set, sentence.section)
         else:
             kind = _kinds_by_cue(text, _context(contexts, sentence.start))
         if kind == "problem":
             for start, end, clause in _problem_clauses(sentence, text):
                 points.append(Point("problem", start, end, clause, sentence.section, vague_phrases(clause),
                                     is_concrete(clause)))
-        elif kind == "measure":
-            points.append(Point("measure", sentence.start, sentence.end, text, sentence.section,
+        elif kind is not None:
+            points.append(Point(kind, sentence.start, sentence.end, text, sentence.section,
                                 vague_phrases(text), is_concrete(text)))
     return points
 
@@ -258,15 +294,17 @@ def problems_and_measures(report: Report) -> list[Finding]:
         return [make(rule, "warning", None, f"缺少第五部分“{_S5_NAME}”，无法评价")
                 for rule in ("Q-S5-PROBLEMS", "Q-S5-MEASURES", "Q-S5-VAGUE", "Q-S5-MATCH")]
     sentences = _section_sentences(report, "s5_problems")
-    points = label_points(sentences, _contexts(report, "s5_problems"))
+    # Topics decide only where 五's own sentences carry them; the label set is read from the whole report.
+    label_set = label_set_of(report.sentences) if any(s.topic for s, _ in sentences) else None
+    points = label_points(sentences, _contexts(report, "s5_problems"), label_set)
     enumerations = count_enumerations(report.text[section.start : section.end])
-    source = "topic" if any(s.topic for s, _ in sentences) else "cues"
+    source = "topic" if label_set is not None else "cues"
     out = []
     for kind, rule, name in (("problem", "Q-S5-PROBLEMS", "问题"), ("measure", "Q-S5-MEASURES", "改进措施")):
         mine = [p for p in points if p.kind == kind]
         concrete = [p for p in mine if p.concrete]
         evidence = {"count": len(mine), "concrete": len(concrete), "enumerations": enumerations, "source": source,
-                    "points": [_point_evidence(p) for p in mine]}
+                    "label_set": label_set, "points": [_point_evidence(p) for p in mine]}
         if concrete:
             out.append(make(rule, "warning", True, f"第五部分列出{len(mine)}条{name}，其中{len(concrete)}条有具体对象",
                             **evidence))
@@ -326,19 +364,38 @@ def rectification(report: Report) -> list[Finding]:
 
 
 def overall_concreteness(report: Report) -> list[Finding]:
-    """Q-S1-CONCRETE: 一、总体情况 gives facts: a reasonable share of its sentences carry numbers."""
-    sentences = [(s, t) for s, t in _section_sentences(report, "s1_overall") if not _is_heading(t)]
+    """Q-S1-CONCRETE: 一、总体情况 gives facts: a reasonable share of its sentences carry numbers, and once a classifier
+    has labelled them, most of its practices and mechanisms (the year's work) name something specific."""
+    sentences = [(s, t) for s, t in _section_sentences(report, _S1) if not _is_heading(t)]
     if not sentences:
         return [make("Q-S1-CONCRETE", "warning", None, "缺少“一、总体情况”或其中没有正文，无法评价")]
     with_numbers = [s for s, t in sentences if re.search(r"\d", t)]
     share = len(with_numbers) / len(sentences)
-    evidence = {"sentences": len(sentences), "with_numbers": len(with_numbers), "share": round(share, 3),
-                "threshold": 0.2}
-    if share >= 0.2:
-        return [make("Q-S1-CONCRETE", "warning", True,
-                     f"总体情况{len(sentences)}句中{len(with_numbers)}句有具体数字", **evidence)]
-    return [make("Q-S1-CONCRETE", "warning", False,
-                 f"总体情况{len(sentences)}句中只有{len(with_numbers)}句有具体数字，内容偏笼统", **evidence)]
+    evidence: dict[str, object] = {"sentences": len(sentences), "with_numbers": len(with_numbers),
+                                   "share": round(share, 3), "threshold": S1_NUMBER_THRESHOLD}
+    numbers_ok = share >= S1_NUMBER_THRESHOLD
+    numbers = f"总体情况{len(sentences)}句中{len(with_numbers)}句有具体数字"
+    label_set = label_set_of(report.sentences) if any(s.topic for s, _ in sentences) else None
+    if label_set is None:
+        evidence["source"] = "numbers"
+        if numbers_ok:
+            return [make("Q-S1-CONCRETE", "warning", True, numbers, **evidence)]
+        return [make("Q-S1-CONCRETE", "warning", False,
+                     f"总体情况{len(sentences)}句中只有{len(with_numbers)}句有具体数字，内容偏笼统", **evidence)]
+    work = label_points(sentences, label_set=label_set)
+    concrete = [p for p in work if p.concrete]
+    work_share = len(concrete) / len(work) if work else 0.0
+    evidence.update(source="topic", label_set=label_set, practices=sum(p.kind == "practice" for p in work),
+                    mechanisms=sum(p.kind == "mechanism" for p in work), concrete_work=len(concrete),
+                    work_share=round(work_share, 3), work_threshold=S1_WORK_THRESHOLD,
+                    vague_points=[_point_evidence(p) for p in work if not p.concrete])
+    if not work:
+        return [make("Q-S1-CONCRETE", "warning", False, f"{numbers}，但没有写出本年度的具体工作和工作机制",
+                     **evidence)]
+    summary = f"{numbers}；{len(work)}条年度工作和工作机制中{len(concrete)}条有具体对象"
+    if numbers_ok and work_share >= S1_WORK_THRESHOLD:
+        return [make("Q-S1-CONCRETE", "warning", True, summary, **evidence)]
+    return [make("Q-S1-CONCRETE", "warning", False, f"{summary}，内容偏笼统", **evidence)]
 
 
 def check_quality(report: Report) -> list[Finding]:
