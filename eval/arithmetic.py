@@ -19,6 +19,7 @@ from eval.common import (
     table_present,
     template_of,
 )
+from eval.suggest import suggest_values
 from nlp.labels import T3_COLUMN_LABELS, T4_CELL_LABELS, T4_GROUP_LABELS, TABLE_NAMES, t3_row_label
 from nlp.report import Cell, Finding, Report
 from nlp.schema import (
@@ -266,8 +267,9 @@ def t2_r1(report: Report) -> list[Finding]:
 
 
 def check_arithmetic(report: Report) -> list[Finding]:
-    """All arithmetic rules, table by table."""
-    return [
+    """All arithmetic rules, table by table; a broken identity that one uncertain cell alone explains says
+    which value would balance it (eval.suggest: inferred, for review, never scored)."""
+    return suggest_values(report, [
         *t2_r1(report),
         *t3_r1(report),
         *t3_r2(report),
@@ -275,4 +277,4 @@ def check_arithmetic(report: Report) -> list[Finding]:
         *t3_r4(report),
         *t4_sums(report),
         *t4_r4(report),
-    ]
+    ])

@@ -78,6 +78,9 @@ PLACEMENT_NAMES: dict[str, str] = {
     "header_span": "按表头的合并单元格位置", "geometry": "按版面横向位置", "arithmetic_choice": "按勾稽关系在多种对齐中选择",
     "template_order": "按模板列顺序",
 }
+# A value the evaluator infers from the table's identities for one uncertain cell (eval.suggest): shown beside
+# the printed value, never used for the score.
+INFERRED_VALUE = "推断值，需人工核对"
 
 # A report's status as reviewers see it (needs_review scores are listed apart, never ranked), and in a batch
 # the outcome of a worker that did not return one.
