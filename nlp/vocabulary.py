@@ -48,6 +48,17 @@ MEASURE_WORDS: tuple[str, ...] = (
     "组织", "及时", "下一步",
 )
 
+# Labels v2's practice, the year's work reported as done in 一 (events, releases, trainings, platforms): cue words
+# for the rules and lexical parts of a topic model, not read by the evaluator.
+PRACTICE_WORDS: tuple[str, ...] = (
+    "召开", "举办", "发布会", "通气会", "培训班", "参训", "上线", "开通", "建成", "改版", "编发", "刊登", "推送", "活动",
+    "开放日", "组织开展", "年内",
+)
+# A count that sizes the body's own work ("召开发布会12场", "编发公报6期"), a practice in 一.
+PRACTICE_COUNT = r"(?:召开|举办|举行|编发|刊登|推送|制作|开展|组织|培训|检查|发布)[^。；，]{0,16}?\d+余?\s*(?:场|次|期|件|条|篇|个|项|批|人次)"
+# Reach and audience figures: a sentence whose point they are is other, even when it also counts releases.
+REACH_WORDS: tuple[str, ...] = ("阅读量", "浏览量", "访问量", "观看量", "播放量", "点赞", "粉丝", "关注人数")
+
 # Further words the evaluator reads in section 五, where a sentence has no model topic.
 PROBLEM_MORE: tuple[str, ...] = (
     "亟需", "亟待", "存在", "问题", "不完善", "不具体", "不顺畅", "不便", "不强", "不深", "不全", "不平衡", "偏少",

@@ -14,10 +14,25 @@ from nlp.labels import (
     T4_GROUP_LABELS,
     TABLE_NAMES,
     TABLE_TITLES,
+    TOPIC_NAMES,
     t3_row_label,
 )
 from nlp.schema import TABLE4_CELLS
-from nlp.vocabulary import CUE_PHRASES, LABELS, MEASURE_OPENERS, SETUP_VERBS, SHORT_HEADING, alternation
+from nlp.vocabulary import (
+    CUE_PHRASES,
+    LABEL_SET_VERSION,
+    LABEL_SETS,
+    LABELS,
+    LABELS_V1,
+    LABELS_V2,
+    MEASURE_OPENERS,
+    PRACTICE_COUNT,
+    PRACTICE_WORDS,
+    REACH_WORDS,
+    SETUP_VERBS,
+    SHORT_HEADING,
+    alternation,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nlp", "models", "training", "eval", "service")
@@ -30,6 +45,8 @@ WORD_LISTS: dict[str, frozenset[str]] = {
     **{kind: frozenset(phrases) for kind, phrases in CUE_PHRASES.items()},
     "measure openers": frozenset(MEASURE_OPENERS),
     "setup verbs": frozenset(SETUP_VERBS),
+    "practice": frozenset(PRACTICE_WORDS),
+    "reach": frozenset(REACH_WORDS),
 }
 _REGEX_SYNTAX = re.compile(r"[|()\[\]{}?*+^$\\.:,，、；;\s]+")
 
@@ -64,7 +81,8 @@ def copies_in(path: Path) -> list[str]:
             continue
         for words in _string_items(node) or []:
             where = f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name}:{node.lineno}"
-            if not isinstance(node, ast.Constant) and set(LABELS) <= words:
+            # Every label set, not only the one in use: a copy of v1's labels outlives the flip to v2.
+            if not isinstance(node, ast.Constant) and any(set(labels) <= words for labels in LABEL_SETS.values()):
                 found.append(f"{where} repeats the topic labels")
             for name, listed in WORD_LISTS.items():
                 shared = words & listed
@@ -94,6 +112,8 @@ def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
         'WORDS = ("加强", "推进", "提升")\n'
         'LABELS = ("problem", "measure", "mechanism", "other")\n'
         'NAMES = {"problem": "问题", "measure": "措施", "mechanism": "机制", "other": "其他"}\n'
+        'V2 = ["problem", "measure", "mechanism", "practice", "other"]\n'
+        'WORK = ("召开", "上线", "刊登")\n'
         'def f() -> None:\n'
         '    """Words like 有待, 仍需, 不够 in a docstring are prose, not a list."""\n',
         encoding="utf-8",
@@ -103,6 +123,8 @@ def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
         "_copy_probe.py:3 repeats 3 measure words: ['加强', '推进', '提升']",
         "_copy_probe.py:4 repeats the topic labels",
         "_copy_probe.py:5 repeats the topic labels",
+        "_copy_probe.py:6 repeats the topic labels",
+        "_copy_probe.py:7 repeats 3 practice words: ['上线', '刊登', '召开']",
     ]
 
 
@@ -133,3 +155,22 @@ def test_display_names_come_from_the_template() -> None:
     assert [t3_row_label(r) for r in ("r1_new", "r3_2_partial", "r4_carry_out", "r3_7_total", "r3_3_1")] == [
         "本年新收", "部分公开", "结转下年度", "办理结果总计", "不予公开·1.属于国家秘密",
     ]
+
+
+def test_label_sets() -> None:
+    assert LABEL_SETS[LABEL_SET_VERSION] == LABELS
+    assert LABEL_SETS == {1: LABELS_V1, 2: LABELS_V2}
+    # v2 adds practice and keeps every v1 label; every label has a Chinese name.
+    assert set(LABELS_V2) - set(LABELS_V1) == {"practice"} and len(LABELS_V2) == 5
+    assert set(TOPIC_NAMES) == set(LABELS_V2)
+    assert TOPIC_NAMES["practice"] == "年度工作"
+
+
+def test_practice_cues() -> None:
+    assert len(PRACTICE_WORDS) == len(set(PRACTICE_WORDS))
+    assert not set(PRACTICE_WORDS) & set(CUE_PHRASES["measure"])
+    count = re.compile(PRACTICE_COUNT)
+    assert count.search("全年召开新闻发布会12场，回应社会关切。").group() == "召开新闻发布会12场"
+    assert count.search("编发公报6期。").group() == "编发公报6期"
+    assert count.search("受理申请21件，予以公开8件。") is None  # outcomes are counts, not work
+    assert count.search("下一步将组织一次专项检查。") is None
