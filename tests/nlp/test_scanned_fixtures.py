@@ -17,6 +17,7 @@ from tests.fixtures.reportgen.scan import (
     scan_real,
     scan_truth,
 )
+from tests.fixtures.reportgen.scan_grade import Grades, grade
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +167,23 @@ def test_a_real_report_scanned_at_print_quality(tmp_path: Path) -> None:
     tilts = [_skew(image) for image, *_ in pages]
     assert all(abs(t) <= PRINT_QUALITY.angle + 0.15 for t in tilts)
     assert len({round(t, 1) for t in tilts}) > 1  # each sheet sits its own way
+
+
+def test_grading_tells_exact_flagged_and_silently_wrong_cells() -> None:
+    from dataclasses import replace
+
+    from nlp.pipeline import parse_file
+
+    truth = scan_truth("scan-v2021-complete")
+    report = parse_file(FIXTURES / "v2021-complete.pdf")  # the text layer reads every cell
+    clean = grade(truth, report)
+    assert (clean.exact, clean.total, clean.missing, clean.flagged) == (200, 200, 0, 0)
+    assert clean.silent == [] and clean.extra_silent == []
+
+    def misread(confidence: float | None) -> Grades:
+        cells = tuple(replace(c, value=7, confidence=confidence) if (c.row, c.column) == ("r1_new", "total")
+                      and c.table == "table3" else c for c in report.tables.cells)
+        return grade(truth, replace(report, tables=replace(report.tables, cells=cells)))
+
+    assert len(misread(None).silent) == 1 and misread(None).exact == 199
+    assert misread(0.4).flagged == 1 and misread(0.4).silent == []
