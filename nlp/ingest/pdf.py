@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,11 +16,14 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
 from nlp.ingest.limits import too_complex
+from nlp.ingest.lines import Line, page_body
+from nlp.ingest.ocr import PageRead
+from nlp.ingest.ocr_engine import OcrSettings, OcrUnavailable
+from nlp.ingest.ocr_pdf import PageRenderer, ocr_pdf_page, ocr_reason, page_ranges
 from nlp.ingest.pdf_words import word_rows
 from nlp.ingest.rows import is_table_row
-from nlp.normalize import cid_share, is_page_furniture
+from nlp.normalize import cid_share
 from nlp.report import BBox, Furniture, ReportError
-from nlp.vocabulary import ITEM_MARK
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +64,8 @@ class PdfSettings:
     # Text-showing operators (Tj, TJ) in the whole document: layout costs time and memory per operator,
     # and a real report of a few hundred pages shows far fewer (a 48 MB file with 2 million took 132 s).
     max_text_operators: int = 500_000
-
-
-_HEADING_START = re.compile(rf"^\s*{ITEM_MARK}")
+    # Pages without a usable text layer (a scan, or a (cid:…) / mojibake layer) are read by OCR.
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 def _cell_rows(table: Any, page_no: int) -> list[GridRow]:
@@ -92,14 +93,7 @@ def _row_area(row: GridRow) -> BBox | None:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-@dataclass
-class _Line:
-    text: str
-    page: int
-    bbox: BBox
-
-
-def _page_lines(page: Any, page_no: int, skip: list[BBox]) -> list[_Line]:
+def _page_lines(page: Any, page_no: int, skip: list[BBox]) -> list[Line]:
     lines = []
     for obj in page.objects.get("textlinehorizontal", []):
         text = obj["text"].rstrip("\n")
@@ -108,45 +102,9 @@ def _page_lines(page: Any, page_no: int, skip: list[BBox]) -> list[_Line]:
         box = (round(obj["x0"], 1), round(obj["top"], 1), round(obj["x1"], 1), round(obj["bottom"], 1))
         if any(_inside(box, area) for area in skip):
             continue
-        lines.append(_Line(text, page_no, box))
+        lines.append(Line(text, page_no, box))
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 3), ln.bbox[0]))
     return lines
-
-
-def _lines_to_paragraphs(lines: list[_Line], left: float, right: float) -> list[Paragraph]:
-    """Group one page's lines into paragraphs: a new one starts at an indent, a heading, a gap or after
-    a short line. The first paragraph is marked as continuing the previous page unless it is indented."""
-    paragraphs: list[Paragraph] = []
-    current: list[_Line] = []
-    continues = False
-
-    def flush() -> None:
-        if current:
-            box = (
-                min(ln.bbox[0] for ln in current),
-                min(ln.bbox[1] for ln in current),
-                max(ln.bbox[2] for ln in current),
-                max(ln.bbox[3] for ln in current),
-            )
-            text = "\n".join(ln.text for ln in current)
-            paragraphs.append(Paragraph(text, current[0].page, box, continues=continues and not paragraphs))
-            current.clear()
-
-    for line in lines:
-        height = max(line.bbox[3] - line.bbox[1], 6.0)
-        indented = line.bbox[0] > left + 1.2 * height
-        heading = bool(_HEADING_START.match(line.text))
-        if not current and not paragraphs:
-            continues = not indented and not heading
-        if current:
-            prev = current[-1]
-            gap = line.bbox[1] - prev.bbox[3]
-            short = prev.bbox[2] < right - 2.5 * height
-            if indented or short or gap > 1.2 * height or heading:
-                flush()
-        current.append(line)
-    flush()
-    return paragraphs
 
 
 def _open_error(exc: Exception) -> Extracted:
@@ -165,7 +123,7 @@ def read_pdf(data: bytes, settings: PdfSettings | None = None) -> Extracted:
     # (each page's are cleared as it is read) and lists the pages again, which raises for a broken page tree.
     with io.BytesIO(data) as stream:
         try:
-            return _read_pages(pdfplumber.open(stream, laparams=asdict(settings.layout)), settings)
+            return _read_pages(pdfplumber.open(stream, laparams=asdict(settings.layout)), settings, data)
         except _BROKEN_PDF as exc:
             log.warning("PDF cannot be read: %s: %s", type(exc).__name__, exc)
             return _open_error(exc)
@@ -210,7 +168,7 @@ def _failed(code: str, message: str) -> Extracted:
     return Extracted("pdf", errors=(ReportError(code, message),), failed=True)
 
 
-def _read_pages(pdf: Any, settings: PdfSettings) -> Extracted:
+def _read_pages(pdf: Any, settings: PdfSettings, data: bytes) -> Extracted:
     pages = _page_list(pdf)
     if isinstance(pages, Extracted):
         return pages
@@ -230,49 +188,43 @@ def _read_pages(pdf: Any, settings: PdfSettings) -> Extracted:
     furniture: list[Furniture] = []
     all_text: list[str] = []
     operators = 0
-    for index, page in enumerate(pages):
-        page_no = index + 1
-        operators += _text_operators(page)
-        if operators > settings.max_text_operators:
-            raise too_complex("文字绘制指令", operators, settings.max_text_operators)
-        table_areas: list[BBox] = []
-        page_rows: list[GridRow] = []
-        for table in page.find_tables():
-            for row in _cell_rows(table, page_no):
-                if is_table_row(row):
-                    page_rows.append(row)
-                    area = _row_area(row)
-                    if area:
-                        table_areas.append(area)
-        # Tables drawn without ruling lines: pdfplumber's line strategy cannot see them, their words can.
-        borderless, borderless_areas = word_rows(page, page_no, table_areas)
-        if borderless:
-            page_rows = sorted(page_rows + borderless, key=lambda r: (_row_area(r) or (0, 0, 0, 0))[1])
-        rows.extend(page_rows)
-        lines = _page_lines(page, page_no, table_areas + borderless_areas)
-        body: list[_Line] = []
-        for line in lines:
-            all_text.append(line.text)
-            in_margin = (
-                line.bbox[1] > page.height * (1 - settings.furniture_margin)
-                or line.bbox[3] < page.height * settings.furniture_margin
-            )
-            if in_margin and is_page_furniture(line.text):
-                furniture.append(Furniture(line.text.strip(), page_no, line.bbox))
+    ocr = _OcrPages(data, len(pages), settings)
+    try:
+        for index, page in enumerate(pages):
+            page_no = index + 1
+            operators += _text_operators(page)
+            if operators > settings.max_text_operators:
+                raise too_complex("文字绘制指令", operators, settings.max_text_operators)
+            page_rows, lines = _text_layer(page, page_no)
+            layer_text = "".join(ln.text for ln in lines) + "".join(c.text for r in page_rows for c in r)
+            # A page without a usable text layer is read from its image, each page from its own best source.
+            read = ocr.read(page, index, layer_text)
+            if read is not None:
+                paragraphs += read.paragraphs
+                rows += read.rows
+                furniture += read.furniture
+                all_text += read.texts
+                errors += read.errors
             else:
-                body.append(line)
-        if body:
-            left = min(ln.bbox[0] for ln in body)
-            right = max(ln.bbox[2] for ln in body)
-            paragraphs.extend(_lines_to_paragraphs(body, left, right))
-        page.flush_cache()
+                rows += page_rows
+                page_paragraphs, page_furniture, texts = page_body(lines, page_no, page.height, settings.furniture_margin)
+                paragraphs += page_paragraphs
+                furniture += page_furniture
+                all_text += texts
+            page.flush_cache()
+    finally:
+        ocr.close()
+    errors = ocr.notes() + errors
     text = "".join(all_text)
     chars = sum(len(t.strip()) for t in all_text) + sum(len(c.text) for r in rows for c in r)
     if chars < settings.min_chars_per_page * max(len(pages), 1) / 4:
+        if ocr.read_pages:  # recognised and found (next to) nothing: a blank or photographed scan
+            return Extracted("pdf", page_count, errors=(*errors, ReportError("no_text", "扫描页上没有识别出文字 (no text found by OCR)")), failed=True)
         errors.append(
             ReportError(
                 "no_text_layer",
-                "PDF 没有可提取的文字层（可能是扫描件），需要先做 OCR (no text layer: a scanned PDF needs OCR)",
+                "PDF 没有可提取的文字层（可能是扫描件），需要先做 OCR (no text layer: a scanned PDF needs OCR)"
+                + (f"；{ocr.unavailable}" if ocr.unavailable else ""),
             )
         )
         return Extracted("pdf", page_count, errors=tuple(errors), failed=True)
@@ -282,7 +234,8 @@ def _read_pages(pdf: Any, settings: PdfSettings) -> Extracted:
             ReportError(
                 "cid_garbage",
                 f"PDF 字体缺少 Unicode 映射，{share:.0%} 的文字为 (cid:…) 乱码，无法识别 "
-                "(fonts without a Unicode map: text is (cid:NN) garbage)",
+                "(fonts without a Unicode map: text is (cid:NN) garbage)"
+                + (f"；{ocr.unavailable}" if ocr.unavailable else ""),
             )
         )
         return Extracted("pdf", page_count, errors=tuple(errors), failed=True)
@@ -295,3 +248,66 @@ def _read_pages(pdf: Any, settings: PdfSettings) -> Extracted:
         tuple(errors),
         title=_title(pdf),
     )
+
+
+def _text_layer(page: Any, page_no: int) -> tuple[list[GridRow], list[Line]]:
+    """A page's table rows (ruled, then borderless) and its text lines outside them, from the text layer."""
+    table_areas: list[BBox] = []
+    page_rows: list[GridRow] = []
+    for table in page.find_tables():
+        for row in _cell_rows(table, page_no):
+            if is_table_row(row):
+                page_rows.append(row)
+                area = _row_area(row)
+                if area:
+                    table_areas.append(area)
+    # Tables drawn without ruling lines: pdfplumber's line strategy cannot see them, their words can.
+    borderless, borderless_areas = word_rows(page, page_no, table_areas)
+    if borderless:
+        page_rows = sorted(page_rows + borderless, key=lambda r: (_row_area(r) or (0, 0, 0, 0))[1])
+    return page_rows, _page_lines(page, page_no, table_areas + borderless_areas)
+
+
+class _OcrPages:
+    """The pages of one PDF read by OCR, and what the report says about them."""
+
+    def __init__(self, data: bytes, pages: int, settings: PdfSettings) -> None:
+        self.renderer = PageRenderer(data)
+        self.pages = pages
+        self.settings = settings
+        self.read_pages: list[int] = []
+        self.garbage_pages: list[int] = []
+        self.unavailable: str | None = None
+
+    def read(self, page: Any, index: int, layer_text: str) -> PageRead | None:
+        """The page's OCR reading, or None when its text layer is to be read (or OCR cannot run here)."""
+        reason = ocr_reason(page, layer_text, self.settings.min_chars_per_page, self.settings.max_cid_share)
+        if reason is None or not self.settings.ocr.enabled or self.unavailable:
+            return None
+        try:
+            read = ocr_pdf_page(self.renderer, index, self.pages, self.settings.ocr, self.settings.furniture_margin)
+        except OcrUnavailable as exc:
+            self.unavailable = str(exc)
+            return None
+        self.read_pages.append(index + 1)
+        if reason == "garbage":
+            self.garbage_pages.append(index + 1)
+        return read
+
+    def notes(self) -> list[ReportError]:
+        """One warning for the pages read by OCR, one for those whose text layer was garbage."""
+        notes = []
+        if self.garbage_pages:
+            notes.append(ReportError(
+                "text_layer_garbage",
+                f"第 {page_ranges(self.garbage_pages)} 页的文字层是乱码（(cid:…) 或错误编码），已改用文字识别（OCR）读取",
+                "warning", self.garbage_pages[0]))
+        if self.read_pages:
+            notes.append(ReportError(
+                "ocr_used",
+                f"第 {page_ranges(self.read_pages)} 页没有可用的文字层，已用文字识别（OCR）读取；识别把握不足的表格数字已标出，需人工核对",
+                "warning", self.read_pages[0]))
+        return notes
+
+    def close(self) -> None:
+        self.renderer.close()

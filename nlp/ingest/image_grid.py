@@ -1,0 +1,149 @@
+"""Ruled tables on a page image: ruling lines by morphology, cells from the line grid (merged cells kept whole)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.ingest.ocr_page import Rect
+
+_TOLERANCE = 4  # pixels: lines this close are one line; a cell edge this near a line lies on it
+_COVERED = 0.6  # share of a cell edge a ruling line must cover to close the cell there
+_MIN_TABLE_ROWS = 2
+
+
+@dataclass(frozen=True)
+class Line:
+    """A ruling line: its position across and the intervals it covers along."""
+
+    at: int
+    spans: tuple[tuple[int, int], ...]
+
+    def covers(self, start: int, end: int) -> float:
+        """Share of [start, end) this line covers."""
+        if end <= start:
+            return 0.0
+        covered = sum(max(0, min(end, b) - max(start, a)) for a, b in self.spans)
+        return covered / (end - start)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One ruled table: its rows of cell rectangles (a merged cell in the row where it starts) and its lines."""
+
+    area: Rect
+    rows: tuple[tuple[Rect, ...], ...]
+    verticals: tuple[Line, ...]
+
+
+def ink(gray: np.ndarray) -> np.ndarray:
+    """Dark marks against the local background, as a 0/255 mask: evens out a photographed page's light."""
+    import cv2
+
+    block = max(15, (min(gray.shape) // 40) | 1)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[int, int, int]]:
+    """Straight strokes of the mask as (position across, start, end along)."""
+    import cv2
+
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for x, y, w, h, _area in stats[1:count]:
+        if horizontal:
+            out.append((int(y + h // 2), int(x), int(x + w)))
+        else:
+            out.append((int(x + w // 2), int(y), int(y + h)))
+    return out
+
+
+def _merge(segments: list[tuple[int, int, int]]) -> list[Line]:
+    """Segments at (nearly) the same position joined into one line each."""
+    lines: list[tuple[list[int], list[tuple[int, int]]]] = []
+    for at, start, end in sorted(segments):
+        if lines and at - lines[-1][0][-1] <= _TOLERANCE:
+            lines[-1][0].append(at)
+            lines[-1][1].append((start - _TOLERANCE, end + _TOLERANCE))
+        else:
+            lines.append(([at], [(start - _TOLERANCE, end + _TOLERANCE)]))
+    return [Line(int(np.median(ats)), tuple(sorted(spans))) for ats, spans in lines]
+
+
+def ruling_lines(mask: np.ndarray, dpi: float) -> tuple[list[Line], list[Line]]:
+    """Horizontal and vertical ruling lines: strokes longer than a character is wide (an opening keeps only
+    them), vertical ones a little shorter since a table row can be barely taller than its text."""
+    import cv2
+
+    char = max(8, int(dpi * 0.16))  # about a 10.5 pt character at this resolution
+    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (3 * char, 1)))
+    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, char)))
+    return _merge(_segments(horizontal, True)), _merge(_segments(vertical, False))
+
+
+def _on_both(line: Line, horizontals: list[Line]) -> bool:
+    """A vertical stroke that meets a horizontal line at both ends is a ruling line, not a character's stroke."""
+    def meets(y: int) -> bool:
+        return any(abs(h.at - y) <= _TOLERANCE * 2 and h.covers(line.at - 1, line.at + 1) > 0 for h in horizontals)
+
+    return any(meets(a + _TOLERANCE) and meets(b - _TOLERANCE) for a, b in line.spans)
+
+
+def grids(gray: np.ndarray, dpi: float) -> list[Grid]:
+    """The page's ruled tables, top to bottom."""
+    horizontals, verticals = ruling_lines(ink(gray), dpi)
+    verticals = [v for v in verticals if _on_both(v, horizontals)]
+    out: list[Grid] = []
+    for group in _tables(horizontals, verticals):
+        grid = _cells(*group)
+        if grid is not None:
+            out.append(grid)
+    return out
+
+
+def _tables(horizontals: list[Line], verticals: list[Line]) -> list[tuple[list[Line], list[Line]]]:
+    """Horizontal lines grouped into tables: consecutive lines joined by a vertical line that spans them both."""
+    groups: list[tuple[list[Line], list[Line]]] = []
+    for h in horizontals:
+        joined = []
+        if groups:
+            above = groups[-1][0][-1]
+            joined = [v for v in verticals if v.covers(above.at + _TOLERANCE, h.at - _TOLERANCE) >= _COVERED]
+        if joined:
+            groups[-1][0].append(h)
+        else:
+            groups.append(([h], []))
+    tables = []
+    for hs, _ in groups:
+        if len(hs) < _MIN_TABLE_ROWS + 1:
+            continue
+        top, bottom = hs[0].at, hs[-1].at
+        vs = [v for v in verticals if v.covers(top, bottom) > 0]
+        tables.append((hs, vs))
+    return tables
+
+
+def _cells(horizontals: list[Line], verticals: list[Line]) -> Grid | None:
+    """Rows of cells between the lines. A cell runs from its top line down to the next line that covers its
+    width, so a cell merged over rows is one cell; a band whose top line is missing above a cell continues it."""
+    rows: list[tuple[Rect, ...]] = []
+    for i, (top, bottom) in enumerate(itertools.pairwise(horizontals)):
+        xs = sorted(v.at for v in verticals if v.covers(top.at + _TOLERANCE, bottom.at - _TOLERANCE) >= _COVERED)
+        row = []
+        for x0, x1 in itertools.pairwise(xs):
+            if x1 - x0 <= 2 * _TOLERANCE or top.covers(x0 + _TOLERANCE, x1 - _TOLERANCE) < _COVERED:
+                continue  # the band continues a cell that started higher up
+            end = next(
+                (h.at for h in horizontals[i + 1:] if h.covers(x0 + _TOLERANCE, x1 - _TOLERANCE) >= _COVERED),
+                bottom.at,
+            )
+            row.append((x0, top.at, x1, end))
+        if row:
+            rows.append(tuple(row))
+    if len(rows) < _MIN_TABLE_ROWS:
+        return None
+    area = (min(r[0] for row in rows for r in row), horizontals[0].at,
+            max(r[2] for row in rows for r in row), horizontals[-1].at)
+    return Grid(area, tuple(rows), tuple(verticals))
