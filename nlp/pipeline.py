@@ -13,6 +13,7 @@ from nlp.ingest.detect import decode_text_counted, detect_format
 from nlp.ingest.docx import read_docx
 from nlp.ingest.extracted import Extracted
 from nlp.ingest.html import read_html
+from nlp.ingest.image import read_image
 from nlp.ingest.limits import InputTooLarge, too_large
 from nlp.ingest.pdf import PdfSettings, read_pdf
 from nlp.ingest.text import read_text
@@ -54,6 +55,8 @@ def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
         return read_pdf(data, settings.pdf)
     if fmt == "docx":
         return read_docx(data, settings.max_lines)
+    if fmt == "image":  # a scan saved as PNG, JPEG or TIFF: read by OCR
+        return read_image(data, settings.pdf.ocr, settings.pdf.max_pages)
     text, invalid = decode_text_counted(data) or ("", 0)
     lines = text.count("\n") + 1
     if lines > settings.max_lines:

@@ -13,13 +13,19 @@ _TOLERATED_INVALID = 16
 _REPLACEMENT = {"utf-8": "\ufffd".encode(), "gb18030": "\ufffd".encode("gb18030")}
 
 
+# Image files read by OCR (nlp.ingest.image), by their signatures: PNG, JPEG, TIFF (both byte orders).
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
 def detect_format(data: bytes, name: str = "") -> str:
-    """One of pdf, docx, html, text, doc (legacy Word), empty or binary."""
+    """One of pdf, docx, html, text, image (PNG, JPEG, TIFF), doc (legacy Word), empty or binary."""
     if not data.strip():
         return "empty"
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(_IMAGE_SIGNATURES):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
