@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.topic_input import TopicInput, as_input, section_mark
 from nlp.segment import words
 from nlp.vocabulary import (
     LABELS,
@@ -69,9 +70,13 @@ _MEASURE = re.compile(alternation(MEASURE_WORDS))
 _PLAN = re.compile(PLAN_OPENING)
 
 
-def keyword_rule(text: str) -> str:
-    """The keyword rules the evaluator used before the model: problem words, then mechanism, then action verbs."""
-    t = text.strip()
+def keyword_rule(item: str | TopicInput) -> str:
+    """The keyword rules the evaluator used before the model: problem words, then mechanism, then action verbs.
+
+    Under label set v2 an action outside section 五 that is not a plan is the year's work (practice): the
+    rules read the section when it is known, and keep v1's answer (measure) when it is not."""
+    x = as_input(item)
+    t = x.text.strip()
     if not t or SHORT_HEADING.match(t):
         return "other"
     if _PROBLEM.search(t) and not _PLAN.match(t):
@@ -79,10 +84,11 @@ def keyword_rule(text: str) -> str:
     if _MECHANISM.search(t):
         return "mechanism"
     if _MEASURE.search(t):
-        return "measure"
+        mark = section_mark(x.section)
+        return "practice" if "practice" in LABELS and mark and mark != "五" and not _PLAN.match(t) else "measure"
     return "other"
 
 
-def keyword_rules(texts: Sequence[str]) -> list[str]:
-    """`keyword_rule` over many texts."""
-    return [keyword_rule(t) for t in texts]
+def keyword_rules(items: Sequence[str | TopicInput]) -> list[str]:
+    """`keyword_rule` over many sentences."""
+    return [keyword_rule(t) for t in items]

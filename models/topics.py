@@ -1,10 +1,9 @@
-"""Sentence-topic classifier: load a local transformers model and label sentences problem/measure/mechanism/other."""
+"""Sentence-topic classifier: load a local topic model (numpy inference) and label sentences with LABELS."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -14,10 +13,12 @@ from typing import Any
 import numpy as np
 
 from models.baseline import keyword_rules
+from models.encoder import WEIGHTS_FILE, NumpyBert, softmax
 from models.lexical import FILE_NAME as LEXICAL_FILE
 from models.lexical import LexicalHead
+from models.topic_input import InputEncoder, TopicInput, as_input
 from nlp.report import Report
-from nlp.vocabulary import LABELS
+from nlp.vocabulary import LABEL_SET_VERSION, LABEL_SETS, LABELS
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ MAX_CHARS = 5000
 MAX_TOKENS = 128
 
 Prediction = tuple[str, float, dict[str, float]]
+# The parts of the mix that `classify --component` can print alone.
+COMPONENTS = ("mix", "network", "lexical", "rules")
 
 
 class ModelError(RuntimeError):
@@ -34,52 +37,65 @@ class ModelError(RuntimeError):
 
 @dataclass
 class TopicClassifier:
-    """A loaded topic model: tokenizer, network, labels and the version stamped on predictions."""
+    """A loaded topic model: input encoder, network, labels and the version stamped on predictions."""
 
     path: Path
-    tokenizer: Any
-    model: Any
+    encoder: InputEncoder
+    network: NumpyBert
     labels: tuple[str, ...]
     version: str
     batch_size: int = 64
     mix: Mix = field(default_factory=lambda: Mix())
-    lexical: LexicalHead | None = None  # loaded only when the mix gives it a share
+    lexical: LexicalHead | None = None  # loaded only when the mix gives it a share or it is asked for alone
 
-    def classify(self, texts: Sequence[str]) -> list[Prediction]:
-        """(label, confidence, scores) per text; empty text is `other` with confidence 1."""
-        import torch
-
-        results: list[Prediction | None] = [None] * len(texts)
-        cleaned = []
-        for i, text in enumerate(texts):
-            t = (text or "").strip()
+    def classify(self, items: Sequence[str | TopicInput], component: str = "mix") -> list[Prediction]:
+        """(label, confidence, scores) per sentence (a string, or a TopicInput with its section and previous
+        sentence); empty text is `other` with confidence 1. `component` picks one part of the mix alone."""
+        if component not in COMPONENTS:
+            raise ValueError(f"component must be one of {', '.join(COMPONENTS)}, got {component!r}")
+        if component == "lexical" and self.lexical is None:
+            raise ModelError(f"topic model {self.path} has no lexical head ({LEXICAL_FILE})")
+        results: list[Prediction | None] = [None] * len(items)
+        cleaned: list[tuple[int, TopicInput]] = []
+        for i, item in enumerate(items):
+            x = as_input(item)
+            t = (x.text or "").strip()
             if not t:
                 results[i] = ("other", 1.0, {lab: float(lab == "other") for lab in self.labels})
                 continue
             if len(t) > MAX_CHARS:
                 log.warning("sentence %d has %d characters; truncated to %d", i, len(t), MAX_CHARS)
                 t = t[:MAX_CHARS]
-            cleaned.append((i, t))
+            cleaned.append((i, TopicInput(t, x.section, (x.previous or "")[-MAX_CHARS:] or None)))
         # Sorting by length keeps padding small inside each batch.
-        cleaned.sort(key=lambda it: len(it[1]))
-        with torch.inference_mode():
-            for b in range(0, len(cleaned), self.batch_size):
-                chunk = cleaned[b : b + self.batch_size]
-                enc = self.tokenizer([t for _, t in chunk], truncation=True, max_length=MAX_TOKENS,
-                                     padding=True, return_tensors="pt")
-                probs = self._mixed(torch.softmax(self.model(**enc).logits.float(), dim=-1).numpy(),
-                                    [t for _, t in chunk]).tolist()
-                for (i, _), p in zip(chunk, probs, strict=True):
-                    best = max(range(len(p)), key=p.__getitem__)
-                    results[i] = (self.labels[best], float(p[best]),
-                                  {lab: round(float(x), 6) for lab, x in zip(self.labels, p, strict=True)})
+        cleaned.sort(key=lambda it: len(it[1].text))
+        for b in range(0, len(cleaned), self.batch_size):
+            chunk = cleaned[b : b + self.batch_size]
+            probs = self.probabilities([x for _, x in chunk], component).tolist()
+            for (i, _), p in zip(chunk, probs, strict=True):
+                best = max(range(len(p)), key=p.__getitem__)
+                results[i] = (self.labels[best], float(p[best]),
+                              {lab: round(float(x), 6) for lab, x in zip(self.labels, p, strict=True)})
         return [r for r in results if r is not None]
 
-    def _mixed(self, network: np.ndarray, texts: list[str]) -> np.ndarray:
-        # Only the parts with a share are computed.
+    def probabilities(self, inputs: Sequence[TopicInput], component: str = "mix") -> np.ndarray:
+        """Probabilities (inputs, labels) of one component or of the mix; only the parts with a share are computed."""
+        texts = [x.text for x in inputs]
+        if component == "lexical":
+            assert self.lexical is not None
+            return self.lexical.predict_proba(texts)
+        rules = self._rules(inputs) if component == "rules" or (component == "mix" and self.mix.rules) else None
+        if component == "rules":
+            assert rules is not None
+            return rules
+        network = softmax(self.network.logits(*self.encoder.pad(self.encoder.encode(inputs))))
+        if component == "network":
+            return network
         lexical = self.lexical.predict_proba(texts) if self.mix.lexical and self.lexical is not None else None
-        rules = np.eye(len(self.labels))[[self.labels.index(x) for x in keyword_rules(texts)]] if self.mix.rules else None
         return self.mix.apply(network, lexical, rules)
+
+    def _rules(self, inputs: Sequence[TopicInput]) -> np.ndarray:
+        return np.eye(len(self.labels))[[self.labels.index(x) for x in keyword_rules(inputs)]]
 
 
 @dataclass(frozen=True)
@@ -125,15 +141,10 @@ def _check_dir(path: Path) -> None:
         raise ModelError(f"topic model directory {path} is incomplete: missing {', '.join(missing)}")
 
 
-def load_classifier(path: str | Path | None = None, *, quantize: bool = False, threads: int | None = 2) -> TopicClassifier:
-    """Load the topic model from a local directory (default: the shipped one); never reaches a model hub."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from transformers.utils import logging as hf_logging
-
-    if threads:
-        torch.set_num_threads(threads)
+def load_classifier(path: str | Path | None = None, *, threads: int | None = 2, lexical: bool = False) -> TopicClassifier:
+    """Load the topic model from a local directory (default: the shipped one) with numpy only: no torch, no
+    model hub. `threads` bounds the BLAS threads (the machine is shared); `lexical` loads the TF-IDF head even
+    when the mix gives it no share (to print it alone)."""
     model_dir = Path(path) if path else DEFAULT_MODEL_DIR
     _check_dir(model_dir)
     try:
@@ -142,26 +153,44 @@ def load_classifier(path: str | Path | None = None, *, quantize: bool = False, t
         raise ModelError(f"topic model config is unreadable: {model_dir / 'config.json'}: {exc}") from exc
     id2label = config.get("id2label") or {}
     labels = tuple(id2label[k] for k in sorted(id2label, key=int))
-    if set(labels) != set(LABELS):
-        raise ModelError(f"topic model at {model_dir} has labels {list(labels)}, expected {list(LABELS)}")
+    _check_labels(model_dir, labels)
+    if not (model_dir / WEIGHTS_FILE).is_file():
+        raise ModelError(f"topic model directory {model_dir} has no {WEIGHTS_FILE} (a torch-only checkpoint); "
+                         "re-save it with safetensors")
     started = time.perf_counter()
-    # A progress bar per load is noise on a command line and in batch logs.
-    hf_logging.disable_progress_bar()
+    if threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(threads, user_api="blas")
     try:
-        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True).eval()
+        encoder = InputEncoder.load(model_dir, config, MAX_TOKENS)
+        network = NumpyBert.load(model_dir, config)
     except Exception as exc:  # any loader failure is a broken directory for the user, named as such
         raise ModelError(f"cannot load topic model from {model_dir}: {type(exc).__name__}: {exc}") from exc
-    if quantize:
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    if network.n_labels != len(labels):
+        raise ModelError(f"cannot load topic model from {model_dir}: the head has {network.n_labels} outputs "
+                         f"for {len(labels)} labels")
     try:
         mix = Mix.of_config(config)
     except ValueError as exc:
         raise ModelError(f"topic model {model_dir / 'config.json'}: {exc}") from exc
-    lexical = _load_lexical(model_dir, labels) if mix.lexical > 0 else None
+    head = _load_lexical(model_dir, labels) if mix.lexical > 0 or (lexical and (model_dir / LEXICAL_FILE).is_file()) \
+        else None
     version = str(config.get("nianbao_version") or model_dir.name)
     log.debug("loaded topic model %s (%s) in %.2fs", model_dir, version, time.perf_counter() - started)
-    return TopicClassifier(model_dir, tokenizer, model, labels, version, mix=mix, lexical=lexical)
+    return TopicClassifier(model_dir, encoder, network, labels, version, mix=mix, lexical=head)
+
+
+def _check_labels(model_dir: Path, labels: tuple[str, ...]) -> None:
+    if labels == LABELS or (set(labels) == set(LABELS) and len(labels) == len(LABELS)):
+        return
+    older = next((v for v, known in LABEL_SETS.items() if set(known) == set(labels)), None)
+    if older is not None:
+        raise ModelError(f"topic model at {model_dir} was trained on label set v{older} {list(labels)}, but this "
+                         f"version reads label set v{LABEL_SET_VERSION} {list(LABELS)}: label-set mismatch; "
+                         "retrain it (nianbao train finetune) or use the shipped model")
+    raise ModelError(f"topic model at {model_dir} has labels {list(labels)}, expected {list(LABELS)} "
+                     f"(label set v{LABEL_SET_VERSION})")
 
 
 def _load_lexical(model_dir: Path, labels: tuple[str, ...]) -> LexicalHead:
@@ -177,18 +206,29 @@ def _load_lexical(model_dir: Path, labels: tuple[str, ...]) -> LexicalHead:
     return head
 
 
-def classify(texts: Sequence[str], classifier: TopicClassifier | None = None) -> list[Prediction]:
-    """(label, confidence, scores) for each text, with the default model unless one is given."""
-    return (classifier or load_classifier()).classify(texts)
+def classify(items: Sequence[str | TopicInput], classifier: TopicClassifier | None = None) -> list[Prediction]:
+    """(label, confidence, scores) for each sentence, with the default model unless one is given."""
+    return (classifier or load_classifier()).classify(items)
 
 
 def classify_report(report: Report, classifier: TopicClassifier) -> Report:
     """A copy of the report with every sentence's topic, confidence and model version filled."""
     if not report.sentences:
         return report
-    preds = classifier.classify([report.text[s.start : s.end] for s in report.sentences])
+    preds = classifier.classify(report_inputs(report))
     sentences = tuple(
         replace(s, topic=label, confidence=round(conf, 4), model=classifier.version)
         for s, (label, conf, _) in zip(report.sentences, preds, strict=True)
     )
     return replace(report, sentences=sentences)
+
+
+def report_inputs(report: Report) -> list[TopicInput]:
+    """Each sentence of a report with its section and the sentence before it in the same section."""
+    out, before = [], None
+    for s in report.sentences:
+        text = report.text[s.start : s.end]
+        previous = before[1] if before is not None and before[0] == s.section else None
+        out.append(TopicInput(text, s.section, previous))
+        before = (s.section, text)
+    return out

@@ -8,13 +8,14 @@ import time
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from models.topics import TopicInput
     from training.data import Example
     from training.evaluate import Scores
 
@@ -29,34 +30,101 @@ class TopicFormat(StrEnum):
     json = "json"
 
 
+class Component(StrEnum):
+    """The mix, or one of its parts alone."""
+
+    mix = "mix"
+    network = "network"
+    lexical = "lexical"
+    rules = "rules"
+
+
+# One input line is a sentence (5,000 characters are classified, the rest cut with a warning) or a JSON object
+# with its context; a line past this many bytes is refused rather than read into memory whole.
+MAX_LINE_BYTES = 1 << 20
+MAX_INPUT_LINES = 200_000
+
+
+class InputError(ValueError):
+    """An input line that cannot be read: broken JSON, a missing text, too long or too many lines."""
+
+
+def parse_line(number: int, line: str) -> TopicInput:
+    """A plain sentence, or a JSON object {"text", "section"?, "previous"?} (other keys ignored)."""
+    from models.topics import TopicInput
+
+    if not line.lstrip().startswith("{"):
+        return TopicInput(line)
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise InputError(f"第 {number} 行不是有效的 JSON：{exc}") from exc
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise InputError(f"第 {number} 行的 JSON 缺少字符串字段 text")
+    context = {k: record.get(k) for k in ("section", "previous")}
+    bad = [k for k, v in context.items() if v is not None and not isinstance(v, str)]
+    if bad:
+        raise InputError(f"第 {number} 行的 {', '.join(bad)} 应为字符串")
+    return TopicInput(record["text"], context["section"], context["previous"])
+
+
+def read_inputs(stream: BinaryIO) -> list[TopicInput]:
+    """Every line of a UTF-8 stream as a topic input; over-long sentences cut to MAX_CHARS with a warning."""
+    from models.topics import MAX_CHARS, TopicInput
+
+    out = []
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        number = len(out) + 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise InputError(f"第 {number} 行超过 {MAX_LINE_BYTES} 字节")
+        if number > MAX_INPUT_LINES:
+            raise InputError(f"输入超过 {MAX_INPUT_LINES} 行；请分批分类")
+        item = parse_line(number, raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        if len(item.text) > MAX_CHARS:
+            typer.echo(f"警告：第 {number} 行有 {len(item.text)} 个字符，只分类前 {MAX_CHARS} 个", err=True)
+            item = TopicInput(item.text[:MAX_CHARS], item.section, item.previous)
+        out.append(item)
+    return out
+
+
 def classify(
-    file: Annotated[str, typer.Argument(help="a text file with one sentence per line, or - for standard input")] = "-",
-    model: Annotated[Path | None, typer.Option("--model", "-m", help="a local topic model directory")] = None,
-    output: Annotated[TopicFormat, typer.Option("--format", "-f", help="text or json (one object per line)")] = TopicFormat.text,
-    quantize: Annotated[bool, typer.Option(help="int8 dynamic quantisation of the linear layers")] = False,
+    file: Annotated[str, typer.Argument(help="每行一句的文本文件，或 JSON Lines（{\"text\", \"section\", \"previous\"}）；- 为标准输入")] = "-",
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="本地主题模型目录（默认：随附模型）")] = None,
+    output: Annotated[TopicFormat, typer.Option("--format", "-f", help="text（表格）或 json（每行一个对象）")] = TopicFormat.text,
+    component: Annotated[Component, typer.Option(
+        help="mix（混合，默认）或单独一部分：network（网络）、lexical（TF-IDF）、rules（关键词规则）")] = Component.mix,
 ) -> None:
-    """Label each input line as problem / measure / mechanism / other."""
+    """为每行句子标注主题（问题、措施、机制、年度工作、其他）；JSON 行可附所在部分 section 与上一句 previous。"""
     from models.topics import ModelError, load_classifier
+    from nlp.labels import TOPIC_NAMES
 
     try:
-        lines = sys.stdin.read().splitlines() if file == "-" else Path(file).read_text(encoding="utf-8").splitlines()
+        if file == "-":
+            items = read_inputs(sys.stdin.buffer)
+        else:
+            with Path(file).open("rb") as stream:
+                items = read_inputs(stream)
     except OSError as exc:
         typer.echo(f"无法读取输入 {file}: {exc}", err=True)
         raise typer.Exit(2) from exc
+    except InputError as exc:
+        typer.echo(f"输入错误：{exc}", err=True)
+        raise typer.Exit(2) from exc
     try:
-        clf = load_classifier(model, quantize=quantize)
+        clf = load_classifier(model, lexical=component == Component.lexical)
+        preds = clf.classify(items, component=component.value)
     except ModelError as exc:
         typer.echo(f"模型错误: {exc}", err=True)
         raise typer.Exit(2) from exc
-    preds = clf.classify(lines)
     if output == TopicFormat.json:
-        for text, (topic, conf, scores) in zip(lines, preds, strict=True):
-            sys.stdout.write(json.dumps({"text": text, "topic": topic, "confidence": round(conf, 4), "scores": scores},
-                                        ensure_ascii=False) + "\n")
+        for item, (topic, conf, scores) in zip(items, preds, strict=True):
+            sys.stdout.write(json.dumps({"text": item.text, "topic": topic, "topic_name": TOPIC_NAMES[topic],
+                                         "confidence": round(conf, 4), "scores": scores}, ensure_ascii=False) + "\n")
         return
-    table = Table("topic", "conf.", "text", title=f"sentence topics ({clf.version})")
-    for text, (topic, conf, _) in zip(lines, preds, strict=True):
-        table.add_row(topic, f"{conf:.2f}", text[:80])
+    part = "" if component == Component.mix else f"，仅 {component.value}"
+    table = Table("主题", "置信度", "句子", title=f"句子主题（{clf.version}{part}）")
+    for item, (topic, conf, _) in zip(items, preds, strict=True):
+        table.add_row(TOPIC_NAMES[topic], f"{conf:.2f}", item.text[:80])
     Console().print(table)
 
 

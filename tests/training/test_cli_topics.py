@@ -7,7 +7,8 @@ import json
 import typer
 from typer.testing import CliRunner
 
-from models.topics import LABELS
+from models.topics import LABELS, TopicInput, load_classifier
+from nlp.labels import TOPIC_NAMES
 from service.cli_topics import classify, train_app
 
 app = typer.Typer()
@@ -22,9 +23,56 @@ def test_classify_json_lines_from_stdin() -> None:
     rows = [json.loads(x) for x in result.stdout.splitlines()]
     assert [r["text"] for r in rows] == ["政策解读形式不够丰富。", "", "建立联席会议制度。"]
     for r in rows:
-        assert set(r) == {"text", "topic", "confidence", "scores"}
+        assert set(r) == {"text", "topic", "topic_name", "confidence", "scores"}
         assert r["topic"] in LABELS and set(r["scores"]) == set(LABELS)
+        assert r["topic_name"] == TOPIC_NAMES[r["topic"]]
     assert rows[1]["topic"] == "other"
+
+
+def test_classify_reads_json_lines_with_context_and_ignores_unknown_keys() -> None:
+    lines = [json.dumps({"text": "下一步将加强业务培训。", "section": "s5_problems", "previous": "培训不足。", "id": 7},
+                        ensure_ascii=False), "栏目更新不及时。", json.dumps({"text": "无。", "extra": [1]})]
+    result = CliRunner().invoke(app, ["classify", "-", "-f", "json"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["下一步将加强业务培训。", "栏目更新不及时。", "无。"]
+    expected = load_classifier().classify([TopicInput("下一步将加强业务培训。", "s5_problems", "培训不足。"),
+                                           "栏目更新不及时。", "无。"])
+    assert [r["scores"] for r in rows] == [p[2] for p in expected]
+
+
+def test_classify_broken_json_names_the_line() -> None:
+    result = CliRunner().invoke(app, ["classify", "-"], input='加强培训。\n{"text": "a"}\n{"text": 3\n')
+    assert result.exit_code == 2
+    assert "第 3 行不是有效的 JSON" in result.output
+    missing = CliRunner().invoke(app, ["classify", "-"], input='{"section": "五"}\n')
+    assert missing.exit_code == 2 and "第 1 行的 JSON 缺少字符串字段 text" in missing.output
+
+
+def test_classify_truncates_long_lines_with_a_warning() -> None:
+    result = CliRunner().invoke(app, ["classify", "-", "-f", "json"], input="加强培训" * 1500 + "\n")
+    assert result.exit_code == 0, result.output
+    assert "第 1 行有 6000 个字符，只分类前 5000 个" in result.stderr
+    assert len(json.loads(result.stdout)["text"]) == 5000
+
+
+def test_classify_prints_one_component_alone() -> None:
+    text = "建立健全依申请公开会商机制。\n栏目更新不及时。\n"
+    rules = CliRunner().invoke(app, ["classify", "-", "-f", "json", "--component", "rules"], input=text)
+    assert rules.exit_code == 0, rules.output
+    assert [json.loads(x)["topic"] for x in rules.stdout.splitlines()] == ["mechanism", "problem"]
+    for part in ("network", "lexical"):
+        got = CliRunner().invoke(app, ["classify", "-", "-f", "json", "--component", part], input=text)
+        assert got.exit_code == 0, got.output
+        expected = load_classifier(lexical=True).classify(text.splitlines(), component=part)
+        assert [json.loads(x)["scores"] for x in got.stdout.splitlines()] == [p[2] for p in expected]
+
+
+def test_classify_speaks_chinese() -> None:
+    result = CliRunner().invoke(app, ["classify", "-"], input="栏目更新不及时。\n")
+    assert result.exit_code == 0, result.output
+    assert "主题" in result.stdout and TOPIC_NAMES["problem"] in result.stdout
+    assert "标注主题" in CliRunner().invoke(app, ["classify", "--help"]).stdout
 
 
 def test_classify_missing_model_is_a_clear_error(tmp_path) -> None:
