@@ -14,7 +14,15 @@ from service.web import export
 from service.web.auth import Principal
 from service.web.jobs import FINISHED
 from service.web.models import Job, ReportRow
-from service.web.queries import GROUPINGS, SORTABLE, Filters, list_reports, rankings, rule_statistics
+from service.web.queries import (
+    SORTABLE,
+    Filters,
+    grouping,
+    list_reports,
+    rankings,
+    rule_statistics,
+    unranked,
+)
 from service.web.state import get_db, get_state, require
 from service.web.uploads import TooLarge, accept, read_limited
 
@@ -143,10 +151,14 @@ def _quote(name: str) -> str:
 def ranking(user: Viewer, db: Db, f: FilterDep, page: PageNo = 1, per_page: PerPage = 50,
             group_by: Annotated[list[str], Query(description="分组：province、city、level、year")] = []  # noqa: B006
             ) -> dict[str, Any]:
-    """Reports ranked within their groups: higher score first, then fewer errors, then id."""
-    by = tuple(g for g in group_by if g in GROUPINGS)
+    """Reports read whole, ranked within their groups: higher score first, then fewer errors; a tie on both
+    shares a rank (1, 1, 3). Reports that could not be read, are not reports or have tables we could not read
+    are never ranked: `unranked` lists them (newest first, at most 200) with their status and reason."""
+    by = grouping(group_by)
     result = rankings(db, f, by, page, per_page)
-    return {"total": result.total, "page": page, "per_page": per_page, "group_by": list(by), "items": result.items}
+    apart = unranked(db, f)
+    return {"total": result.total, "page": page, "per_page": per_page, "group_by": list(by), "items": result.items,
+            "unranked": {"total": apart.total, "items": apart.items}}
 
 
 @router.get("/rules", summary="规则统计")

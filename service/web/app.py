@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import HTTPException
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
@@ -25,6 +25,7 @@ from service.web.analyzer import Analyzer
 from service.web.auth import CSRF_COOKIE, SESSION_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.bodylimit import BodyLimit, upload_limit
 from service.web.db import make_engine, make_sessions, migrate
+from service.web.display import local_time
 from service.web.jobs import Worker, queue_problems
 from service.web.models import Job
 from service.web.retraining import Retrainer
@@ -51,6 +52,7 @@ def build_state(settings: Settings) -> ServiceState:
                     poll_interval=settings.poll_interval, limits=limits, max_attempts=settings.job_max_attempts)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["score"] = lambda v: "—" if v is None else f"{v:.1f}"
+    templates.env.filters["when"] = local_time  # every time on a page: Beijing time, written in Chinese
     templates.env.globals["quote"] = lambda s: quote(str(s), safe="")
     templates.env.globals["status_names"] = {s: STATUS_NAMES[s] for s in (*READ_STATUSES, "failed")}
     templates.env.globals["job_status_names"] = JOB_STATUS_NAMES
@@ -133,6 +135,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         message = exc.detail if isinstance(exc.detail, str) else "请求无法完成"
         return ui.render(request, "error.html", status_code=exc.status_code, title=f"错误 {exc.status_code}",
                          message=message)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The site icon, for browsers that ask for it whatever the page says (no login, cached a day)."""
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/health", tags=["ops"], summary="存活检查（无需登录）")
     def health() -> dict[str, Any]:

@@ -16,10 +16,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nlp.labels import ROLE_NAMES
 from service.web.models import ApiToken, User, utcnow
 
 ROLES = ("viewer", "reviewer", "admin")
-ROLE_LABELS = {"viewer": "只读", "reviewer": "评审员", "admin": "管理员"}
+ROLE_LABELS = ROLE_NAMES  # the roles' Chinese names (nlp.labels), as the pages show them
 SESSION_COOKIE = "nianbao_session"
 CSRF_COOKIE = "nianbao_csrf"
 CSRF_FIELD = "csrf_token"

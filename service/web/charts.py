@@ -34,9 +34,10 @@ def histogram_svg(bins: Sequence[int], title: str = "得分分布") -> str:
 def bars_svg(items: Sequence[tuple[str, float, int]], title: str, chart_id: str, limit: int = 15) -> str:
     """Horizontal bars of mean scores (0–100) per group, with the report count."""
     items = list(items)[:limit]
-    row_h, label_w, width = 24, 150, 560
+    # 14 characters at 12 px fit the label column; the chart is shown at its drawn width (app.css .charts).
+    row_h, label_w, width = 24, 180, 560
     height = row_h * max(1, len(items)) + 20
-    plot_w = width - label_w - 70
+    plot_w = width - label_w - 80
     parts = [f'<svg class="chart" id="{escape(chart_id)}" role="img" aria-label="{escape(title)}" '
              f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
     for i, (label, mean, count) in enumerate(items):

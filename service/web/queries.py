@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from nlp.labels import STATUS_NAMES, reason_name
 from service.web.analyzer import Ranked, rank_rows
 from service.web.models import FindingRow, ReportRow
+from service.web.rankcache import CACHE
 
 SORTABLE = {
     "id": ReportRow.id, "score": ReportRow.score, "year": ReportRow.year, "agency": ReportRow.agency,
@@ -17,8 +20,10 @@ SORTABLE = {
     "errors": ReportRow.errors, "status": ReportRow.status, "created": ReportRow.created,
 }
 GROUPINGS = ("province", "city", "level", "year")
-# Scores that compare: a report with parts we could not read (needs_review) is listed, never ranked or averaged.
-COMPARABLE = ReportRow.score.is_not(None) & (ReportRow.status != "needs_review")
+# Scores that compare: only reports read whole. One with parts we could not read (needs_review), one that could
+# not be read or is not a report (failed) is listed apart, never ranked or averaged.
+COMPARABLE = ReportRow.score.is_not(None) & (ReportRow.status == "ok")
+UNRANKED_SHOWN = 200  # reports listed apart on one page; the total is always given
 LIST_COLUMNS = (ReportRow.id, ReportRow.filename, ReportRow.format, ReportRow.status, ReportRow.title,
                 ReportRow.agency, ReportRow.region, ReportRow.province, ReportRow.city, ReportRow.level,
                 ReportRow.year, ReportRow.template, ReportRow.score, ReportRow.errors, ReportRow.warnings,
@@ -92,14 +97,26 @@ def list_reports(db: Session, filters: Filters, sort: str = "id", order: str = "
     return Page([row_dict(r) for r in db.execute(query)], total, page, per_page)
 
 
-def rankings(db: Session, filters: Filters, by: tuple[str, ...] = (), page: int = 1, per_page: int = 50) -> Page:
-    """Scored reports ranked within groups (eval.ranking: score, then fewer errors, then id)."""
+def grouping(group_by: list[str], group: str = "") -> tuple[str, ...]:
+    """The grouping keys asked for: the API's repeated `group_by`, or the comma list `group` of older links;
+    unknown keys are dropped, each key counts once, in the order of GROUPINGS."""
+    asked = {g.strip() for g in [*group_by, *group.split(",")]}
+    return tuple(g for g in GROUPINGS if g in asked)
+
+
+def _ranked(db: Session, filters: Filters, by: tuple[str, ...]) -> list[Ranked]:
     query = filters.apply(
         select(ReportRow.id, ReportRow.score, ReportRow.rubric, ReportRow.agency, ReportRow.region,
                ReportRow.province, ReportRow.city, ReportRow.level, ReportRow.year, ReportRow.errors)
         .where(COMPARABLE)
     )
-    ranked: list[Ranked] = rank_rows(db.execute(query), by)  # type: ignore[arg-type]
+    return rank_rows(db.execute(query), by)  # type: ignore[arg-type]
+
+
+def rankings(db: Session, filters: Filters, by: tuple[str, ...] = (), page: int = 1, per_page: int = 50) -> Page:
+    """Reports read whole, ranked within groups (eval.ranking: score, then fewer errors; ties share a rank).
+    The ranking is cached until a report changes (service.web.rankcache), so paging 10,000 is cheap."""
+    ranked = CACHE.get(db, ("ranked", filters, by), lambda: _ranked(db, filters, by))
     start = (page - 1) * per_page
     chosen = ranked[start : start + per_page]
     ids = [int(r.id) for r in chosen]
@@ -110,6 +127,39 @@ def rankings(db: Session, filters: Filters, by: tuple[str, ...] = (), page: int 
         for r in chosen
     ]
     return Page(items, len(ranked), page, per_page)
+
+
+def _reason(status: str, body: str | None) -> str:
+    """Why a report is not ranked, in Chinese: the first error of a failed one, else its status."""
+    if status == "failed" and body:
+        errors = json.loads(body).get("errors") or []
+        code = next((e.get("code") for e in errors if e.get("severity", "error") == "error"), None)
+        return reason_name(code)
+    if status == "needs_review":
+        return reason_name("table_unreadable")
+    return STATUS_NAMES.get(status, status)
+
+
+def _unranked(db: Session, filters: Filters) -> Page:
+    not_ranked = ~COMPARABLE  # no score, or not read whole
+    total = db.scalar(filters.apply(select(func.count(ReportRow.id))).where(not_ranked)) or 0
+    columns = (*LIST_COLUMNS, ReportRow.body)
+    # Only a failed report's body is read for its reason; those bodies hold no text and are small.
+    query = filters.apply(select(*columns)).where(not_ranked).order_by(ReportRow.id.desc()).limit(UNRANKED_SHOWN)
+    items = []
+    for row in db.execute(query):
+        item = row_dict(row)
+        body = item.pop("body")
+        item["status_name"] = STATUS_NAMES.get(item["status"], item["status"])
+        item["reason"] = _reason(item["status"], body if item["status"] == "failed" else None)
+        items.append(item)
+    return Page(items, total, 1, UNRANKED_SHOWN)
+
+
+def unranked(db: Session, filters: Filters) -> Page:
+    """Reports that match the filters but are not ranked (could not be read, not a report, tables unread),
+    newest first, each with its status and reason in Chinese; at most UNRANKED_SHOWN, with the total."""
+    return CACHE.get(db, ("unranked", filters), lambda: _unranked(db, filters))
 
 
 def rule_statistics(db: Session, filters: Filters) -> list[dict[str, Any]]:
@@ -140,7 +190,7 @@ def distinct_values(db: Session, column: str) -> list[Any]:
 
 
 def score_histogram(db: Session, filters: Filters) -> list[int]:
-    """Counts of scores in ten bins 0–10, …, 90–100."""
+    """Counts of ranked reports' scores in ten bins 0–10, …, 90–100."""
     bins = [0] * 10
     for s in db.scalars(filters.apply(select(ReportRow.score)).where(COMPARABLE)):
         bins[min(9, max(0, int(s // 10)))] += 1
@@ -148,9 +198,26 @@ def score_histogram(db: Session, filters: Filters) -> list[int]:
 
 
 def mean_by(db: Session, filters: Filters, column: str) -> list[tuple[str, float, int]]:
-    """(group, mean score, count) for a grouping column, best first."""
+    """(group, mean score, count) of ranked reports for a grouping column, best first."""
     col = getattr(ReportRow, column)
     query = filters.apply(select(col, func.avg(ReportRow.score), func.count(ReportRow.id))
                           .where(COMPARABLE)).group_by(col)
     out = [(str(g) if g is not None else "未知", round(float(m), 1), int(n)) for g, m, n in db.execute(query)]
     return sorted(out, key=lambda t: (-t[1], t[0]))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the rankings page draws and offers besides the ranking: the charts' data and the filters' values."""
+
+    histogram: list[int]
+    by_province: list[tuple[str, float, int]]
+    by_level: list[tuple[str, float, int]]
+    options: dict[str, list[Any]]
+
+
+def overview(db: Session, filters: Filters) -> Overview:
+    """The rankings page's charts and filter options, cached until a report changes."""
+    return CACHE.get(db, ("overview", filters), lambda: Overview(
+        score_histogram(db, filters), mean_by(db, filters, "province"), mean_by(db, filters, "level"),
+        {name: distinct_values(db, name) for name in GROUPINGS}))

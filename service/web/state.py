@@ -16,6 +16,7 @@ from service.web.auth import (
     CSRF_COOKIE,
     CSRF_FIELD,
     CSRF_HEADER,
+    ROLE_LABELS,
     SESSION_COOKIE,
     Principal,
     SessionSigner,
@@ -112,7 +113,7 @@ def require(role: str = "viewer") -> Callable[[Request], Coroutine[Any, Any, Pri
         if request.method not in SAFE_METHODS and user.via == "session":
             await check_csrf(request)
         if not user.can(role):
-            raise Forbidden(f"此操作需要“{role}”或更高权限")
+            raise Forbidden(f"此操作需要“{ROLE_LABELS.get(role, role)}”或更高权限")
         return user
 
     return dependency

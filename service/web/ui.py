@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlp.labels import LEVEL_NAMES
+from nlp.labels import GROUPING_NAMES, LEVEL_NAMES
 from service.web import charts, throttle
 from service.web.api import filters
 from service.web.auth import (
@@ -25,18 +25,20 @@ from service.web.auth import (
     new_csrf_token,
     normalize_username,
 )
+from service.web.jobview import outcomes
 from service.web.models import Job, User
 from service.web.queries import (
     SORTABLE,
     Filters,
     distinct_values,
+    grouping,
     list_reports,
-    mean_by,
+    overview,
     rankings,
-    score_histogram,
+    unranked,
 )
 from service.web.state import Forbidden, ServiceState, get_db, get_state, principal, require
-from service.web.uploads import TooLarge, accept, read_limited
+from service.web.uploads import TooLarge, accept, read_limited, refusals_from, refusals_token
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Principal, Depends(require("viewer"))]
@@ -138,19 +140,21 @@ def reports_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: Ann
 
 @router.get("/rankings", response_class=HTMLResponse)
 def rankings_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: Annotated[int, Query(ge=1)] = 1,
-                  group: str = "") -> HTMLResponse:
-    """Rankings with charts: the score distribution and mean scores by province and by level."""
-    by = tuple(g for g in group.split(",") if g in ("province", "city", "level", "year"))
+                  group_by: Annotated[list[str], Query(max_length=4)] = [],  # noqa: B006
+                  group: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+    """Rankings with charts (score distribution, mean scores by province and by level) of the reports read
+    whole; the ones that are not ranked are listed apart with their reason."""
+    by = grouping(group_by, group)
     result = rankings(db, f, by, page, 50)
+    data = overview(db, f)
     svgs = {
-        "histogram": charts.histogram_svg(score_histogram(db, f)),
-        "province": charts.bars_svg(mean_by(db, f, "province"), "各省平均得分", "chart-province"),
-        "level": charts.bars_svg([(LEVEL_NAMES.get(g, g), m, n) for g, m, n in mean_by(db, f, "level")],
+        "histogram": charts.histogram_svg(data.histogram),
+        "province": charts.bars_svg(data.by_province, "各省平均得分", "chart-province"),
+        "level": charts.bars_svg([(LEVEL_NAMES.get(g, g), m, n) for g, m, n in data.by_level],
                                  "各层级平均得分", "chart-level"),
     }
-    options = {name: distinct_values(db, name) for name in ("province", "city", "level", "year")}
-    return render(request, "rankings.html", page=result, f=f, group=group, charts=svgs, options=options,
-                  params=f.params(), urlencode=urlencode)
+    return render(request, "rankings.html", page=result, f=f, group_by=by, groupings=GROUPING_NAMES, charts=svgs,
+                  options=data.options, unranked=unranked(db, f), params=f.params(), urlencode=urlencode)
 
 
 @router.get("/upload", response_class=HTMLResponse)
@@ -172,27 +176,35 @@ async def upload_submit(request: Request, user: Reviewer, files: list[UploadFile
     if not result.jobs:
         return render(request, "upload.html", status_code=415, max_mb=max_mb, error="没有可读取的报告文件",
                       rejected=result.rejected)
-    ids = ",".join(str(e.job.id) for e in result.jobs)
-    return RedirectResponse(f"/jobs?ids={ids}", status_code=303)
+    query = {"ids": ",".join(str(e.job.id) for e in result.jobs)}
+    if result.rejected:  # the files refused beside the accepted ones are named on the jobs page too
+        query["refused"] = refusals_token(svc.settings.signing_key(), result.rejected)
+    return RedirectResponse(f"/jobs?{urlencode(query)}", status_code=303)
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=None)
-def cancel_job(request: Request, job_id: int, user: Admin, ids: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def cancel_job(request: Request, job_id: int, user: Admin, ids: Annotated[str, Form(max_length=2000)] = "",
+               refused: Annotated[str, Form(max_length=8000)] = "") -> Response:
     """Cancel a queued or running job from the jobs page, then show the page again."""
     get_state(request).worker.cancel(job_id)
     ids = "".join(ch for ch in ids if ch.isdigit() or ch == ",")  # the page's own list of job ids, nothing else
-    return RedirectResponse(f"/jobs?ids={ids}" if ids else "/jobs", status_code=303)
+    query = {k: v for k, v in (("ids", ids), ("refused", refused)) if v}
+    return RedirectResponse(f"/jobs?{urlencode(query)}" if query else "/jobs", status_code=303)
 
 
 @router.get("/jobs", response_class=HTMLResponse)
-def jobs_page(request: Request, user: Viewer, db: Db, ids: str = "") -> HTMLResponse:
-    """Job progress (the page refreshes itself until every job has finished)."""
+def jobs_page(request: Request, user: Viewer, db: Db, ids: Annotated[str, Query(max_length=5000)] = "",
+              refused: Annotated[str, Query(max_length=8000)] = "") -> HTMLResponse:
+    """Job progress (the page refreshes itself until every job has finished), each finished job with its
+    document's outcome, and the files of the same upload that were refused, with why."""
     wanted = [int(i) for i in ids.split(",") if i.isdigit()][:500]
     query = select(Job).order_by(Job.id.desc())
     query = query.where(Job.id.in_(wanted)) if wanted else query.limit(100)
     jobs = list(db.scalars(query))
     pending = any(j.status in ("queued", "running") for j in jobs)
-    return render(request, "jobs.html", jobs=jobs, pending=pending, ids=ids)
+    rejected, rejected_total = refusals_from(get_state(request).settings.signing_key(), refused) if refused else ([], 0)
+    return render(request, "jobs.html", jobs=jobs, outcomes=outcomes(db, jobs), pending=pending, ids=ids,
+                  refused=refused, rejected=rejected, rejected_total=rejected_total)
 
 
 @router.get("/docs", response_class=HTMLResponse)

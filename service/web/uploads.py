@@ -9,11 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import UploadFile
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from service.web.analyzer import is_supported
 from service.web.jobs import Enqueued, enqueue, new_batch
 from service.web.state import ServiceState
 from service.web.storage import safe_filename
+
+# Refused files travel to the jobs page in its URL (signed, so no one can make the page say what it likes);
+# a zip may refuse hundreds, so the URL carries the first few, each name shortened, and the total.
+REFUSALS_SHOWN = 20
+_NAME_SHOWN = 60
 
 
 class TooLarge(Exception):
@@ -126,3 +132,23 @@ def accept(svc: ServiceState, uploads: list[tuple[str, bytes]], user_id: int | N
     if result.jobs:
         svc.worker.wake()
     return result
+
+
+def _refusal_serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="nianbao-upload-refusals")
+
+
+def refusals_token(secret: str, rejected: list[dict[str, str]]) -> str:
+    """The refused files of one upload, signed for the jobs page's URL."""
+    shown = [[r["filename"][:_NAME_SHOWN], r["reason"]] for r in rejected[:REFUSALS_SHOWN]]
+    return _refusal_serializer(secret).dumps({"r": shown, "n": len(rejected)})
+
+
+def refusals_from(secret: str, token: str) -> tuple[list[dict[str, str]], int]:
+    """The refused files a token names and how many were refused in all; nothing for a forged token."""
+    try:
+        data = _refusal_serializer(secret).loads(token)
+    except BadSignature:
+        return [], 0
+    shown = [{"filename": str(name), "reason": str(reason)} for name, reason in data.get("r", [])]
+    return shown, int(data.get("n", len(shown)))
