@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.topics import LABELS
+from nlp import vocabulary
 from nlp.labels import SECTION_NAMES, TOPIC_NAMES
 from service.web.analyzer import Analyzer
+from service.web.labelsets import Standing, current, recheck_note, standing
 from service.web.models import (
     Annotation,
     AnnotationItem,
@@ -35,6 +36,8 @@ from training.retrain import Answer, is_frozen, text_key
 STATUSES = ("draft", "submitted", "skipped")
 FINAL = ("submitted", "skipped")
 CONTEXT_CHARS = 240
+RECHECK_FIRST = 4.0  # added to an item's queue score: answers to ask again about come before everything else
+MINE_FIRST = 2.0  # items given to this reviewer come before open ones whatever their uncertainty
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fracti
             if predicted is not None:
                 version, preds = predicted
                 label, conf, scores = preds[n]
-            elif s.get("topic") in LABELS:
+            elif s.get("topic") in current()[1]:
                 # No model now, but the report was classified when it was stored: keep that suggestion.
                 version, label, conf = s.get("model") or "unknown", s["topic"], float(s.get("confidence") or 0.0)
                 scores = {label: conf}
@@ -181,7 +184,7 @@ def assign(db: Session, reviewer_ids: list[int], fraction: float, report_id: int
                                          ~select(Assignment.id).where(Assignment.item_id == AnnotationItem.id).exists())
     if report_id is not None:
         query = query.where(AnnotationItem.report_id == report_id)
-    answered = {item for (item, _), a in _latest_answers(db).items() if a.status in FINAL}
+    answered = {item for (item, _), a in _latest_answers(db).items() if a.done}
     items = [it for it in db.scalars(query.order_by(AnnotationItem.id)) if it.id not in answered]
     count = _assign_pairs(db, items, fraction, seed, reviewer_ids)
     db.commit()
@@ -212,21 +215,61 @@ def refresh_suggestions(db: Session, analyzer: Analyzer, batch: int = 512) -> in
     return done
 
 
+@dataclass(frozen=True)
+class Latest:
+    """A reviewer's latest answer to an item, and whether it stands under the label set now in use."""
+
+    answer: Annotation
+    section: str | None
+
+    @property
+    def status(self) -> str:
+        """The answer's status."""
+        return self.answer.status
+
+    @property
+    def label(self) -> str | None:
+        """The answer's label."""
+        return self.answer.label
+
+    @property
+    def standing(self) -> Standing:
+        """valid, recheck (the current set split its label here) or void (its label is gone)."""
+        return standing(self.answer.label, self.answer.label_set, self.section)
+
+    @property
+    def done(self) -> bool:
+        """Final and standing: the item needs nothing more from this reviewer."""
+        return self.status in FINAL and self.standing == "valid"
+
+    @property
+    def stale(self) -> bool:
+        """Final but given under a label set that no longer lets it stand: it is asked again."""
+        return self.status in FINAL and self.standing != "valid"
+
+    @property
+    def note(self) -> str | None:
+        """Why the queue asks again, in Chinese (None for a standing or unfinished answer)."""
+        return recheck_note(self.label, self.answer.label_set, self.section) if self.stale else None
+
+
 def _latest_answers(db: Session, kind: str = "review",
-                    item_ids: Iterable[int] | None = None) -> dict[tuple[int, int], Annotation]:
-    """The latest answer row per (item, reviewer) of one kind."""
+                    item_ids: Iterable[int] | None = None) -> dict[tuple[int, int], Latest]:
+    """The latest answer row per (item, reviewer) of one kind, with the item's section (label sets need it)."""
     latest = (select(func.max(Annotation.id)).where(Annotation.kind == kind)
               .group_by(Annotation.item_id, Annotation.reviewer_id))
-    query = select(Annotation).where(Annotation.id.in_(latest))
+    query = (select(Annotation, AnnotationItem.section).join(AnnotationItem, AnnotationItem.id == Annotation.item_id)
+             .where(Annotation.id.in_(latest)))
     if item_ids is not None:
         query = query.where(Annotation.item_id.in_(list(item_ids)))
-    return {(a.item_id, a.reviewer_id): a for a in db.scalars(query)}
+    return {(a.item_id, a.reviewer_id): Latest(a, section) for a, section in db.execute(query)}
 
 
 def queue(db: Session, reviewer_id: int, filters: QueueFilters, limit: int = 50,
           penalty: float = 1.0) -> list[dict[str, Any]]:
-    """The next items for a reviewer: items given to them first, then open items, most uncertain first,
-    near-duplicates of already-queued sentences pushed back."""
+    """The next items for a reviewer: answers to ask again about under the current label set first, then items
+    given to them, then open items, most uncertain first, near-duplicates of already-queued sentences pushed
+    back."""
     query = (select(AnnotationItem, Suggestion, ReportRow.filename, ReportRow.agency, ReportRow.year)
              .join(ReportRow, ReportRow.id == AnnotationItem.report_id)
              .outerjoin(Suggestion, (Suggestion.item_id == AnnotationItem.id) & Suggestion.current.is_(True))
@@ -247,35 +290,44 @@ def queue(db: Session, reviewer_id: int, filters: QueueFilters, limit: int = 50,
     for item_id, reviewer in db.execute(select(Assignment.item_id, Assignment.reviewer_id)):
         assigned.setdefault(item_id, set()).add(reviewer)
     done_by: dict[int, set[int]] = {}
+    notes: dict[int, str] = {}
     for (item_id, reviewer), a in answers.items():
-        if a.status in FINAL:
+        if a.done:
             done_by.setdefault(item_id, set()).add(reviewer)
+        elif a.note and (reviewer == reviewer_id or item_id not in notes):
+            notes[item_id] = a.note  # the reviewer's own old answer explains best; else anyone's
     candidates, texts, scores = [], [], []
     for item, sugg, filename, agency, year in rows:
         if reviewer_id in done_by.get(item.id, set()):
             continue
         people = assigned.get(item.id, set())
+        own = answers.get((item.id, reviewer_id))
         mine = reviewer_id in people
-        if people and not mine:
-            continue  # given to other reviewers
-        if not people and done_by.get(item.id):
-            continue  # answered once and not meant for a second opinion
-        candidates.append((item, sugg, filename, agency, year, answers.get((item.id, reviewer_id))))
+        # A reviewer whose own answer no longer stands is asked again whoever else has answered since.
+        if not (own and own.stale):
+            if people and not mine:
+                continue  # given to other reviewers
+            if not people and done_by.get(item.id):
+                continue  # answered once and not meant for a second opinion
+        candidates.append((item, sugg, filename, agency, year, own))
         texts.append(item.text)
-        # Items given to this reviewer come before open ones whatever their uncertainty.
-        scores.append((sugg.uncertainty if sugg else 1.0) + (2.0 if mine else 0.0))
+        scores.append((sugg.uncertainty if sugg else 1.0) + (MINE_FIRST if mine else 0.0)
+                      + (RECHECK_FIRST if item.id in notes else 0.0))
     picked = diverse_order(candidates, texts, scores, limit, penalty)
-    return [_entry(item, sugg, filename, agency, year, mine) for item, sugg, filename, agency, year, mine in picked]
+    return [_entry(item, sugg, filename, agency, year, mine, notes.get(item.id))
+            for item, sugg, filename, agency, year, mine in picked]
 
 
 def _entry(item: AnnotationItem, sugg: Suggestion | None, filename: str, agency: str | None, year: int | None,
-           mine: Annotation | None) -> dict[str, Any]:
+           mine: Latest | None, note: str | None) -> dict[str, Any]:
     return {
         "id": item.id, "report_id": item.report_id, "report": agency or filename, "year": year,
         "section": item.section, "section_label": SECTION_NAMES.get(item.section or "", "（未归入部分）"),
         "text": item.text, "before": item.before, "after": item.after,
         "suggestion": _suggestion_dict(sugg),
-        "answer": {"label": mine.label, "status": mine.status} if mine else None,
+        "answer": ({"label": mine.label, "status": mine.status, "label_set": mine.answer.label_set}
+                   if mine else None),
+        "recheck": note,
     }
 
 
@@ -292,7 +344,8 @@ class AnswerError(ValueError):
 
 def answer(db: Session, item_id: int, reviewer_id: int, label: str | None, status: str,
            kind: str = "review") -> Annotation:
-    """Append a reviewer's answer; a submitted answer needs a label, a skip has none."""
+    """Append a reviewer's answer under the current label set; a submitted answer needs a label, a skip has
+    none."""
     item = db.get(AnnotationItem, item_id)
     if item is None:
         raise AnswerError("条目不存在")
@@ -300,24 +353,25 @@ def answer(db: Session, item_id: int, reviewer_id: int, label: str | None, statu
         raise AnswerError("该句属于冻结测试集，不能标注")
     if status not in STATUSES:
         raise AnswerError(f"status 应为 {'/'.join(STATUSES)}")
-    if status == "submitted" and label not in LABELS:
-        raise AnswerError(f"label 应为 {'/'.join(LABELS)}")
-    if label is not None and label not in LABELS:
-        raise AnswerError(f"label 应为 {'/'.join(LABELS)}")
+    version, labels = current()
+    if (status == "submitted" or label is not None) and label not in labels:
+        raise AnswerError(f"label 应为 {'/'.join(labels)}")
     sugg = db.scalar(select(Suggestion.id).where(Suggestion.item_id == item_id, Suggestion.current.is_(True)))
     row = Annotation(item_id=item_id, reviewer_id=reviewer_id, label=None if status == "skipped" else label,
-                     status=status, kind=kind, suggestion_id=sugg, created=utcnow())
+                     status=status, kind=kind, label_set=version, suggestion_id=sugg, created=utcnow())
     db.add(row)
     db.commit()
     return row
 
 
 def undo(db: Session, item_id: int, reviewer_id: int) -> Annotation | None:
-    """Take back a reviewer's final answer: a new draft row keeps the label, so history shows both steps."""
-    current = _latest_answers(db, item_ids=[item_id]).get((item_id, reviewer_id))
-    if current is None or current.status == "draft":
-        return current
-    return answer(db, item_id, reviewer_id, current.label, "draft")
+    """Take back a reviewer's final answer: a new draft row keeps the label (unless the current label set has
+    no such label), so history shows both steps."""
+    latest = _latest_answers(db, item_ids=[item_id]).get((item_id, reviewer_id))
+    if latest is None or latest.status == "draft":
+        return latest.answer if latest else None
+    label = latest.label if latest.label in current()[1] else None
+    return answer(db, item_id, reviewer_id, label, "draft")
 
 
 def history(db: Session, item_id: int) -> dict[str, Any]:
@@ -330,7 +384,7 @@ def history(db: Session, item_id: int) -> dict[str, Any]:
         "suggestions": [{**(_suggestion_dict(s) or {}), "current": s.current, "created": _iso(s.created)}
                         for s in suggestions],
         "answers": [{"reviewer": names.get(a.reviewer_id), "label": a.label, "status": a.status, "kind": a.kind,
-                     "created": _iso(a.created)} for a in answers],
+                     "label_set": a.label_set, "created": _iso(a.created)} for a in answers],
     }
 
 
@@ -339,11 +393,12 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def progress(db: Session) -> list[dict[str, Any]]:
-    """Per reviewer: submitted, skipped and draft items, and what is still open to them."""
+    """Per reviewer: submitted, skipped and draft items, answers to give again under the current label set
+    (recheck, not counted as submitted), and what is still open to them."""
     names = dict(db.execute(select(User.id, User.username)).all())
     counts: dict[int, dict[str, int]] = {}
     for (_, reviewer), a in _latest_answers(db).items():
-        counts.setdefault(reviewer, dict.fromkeys(STATUSES, 0))[a.status] += 1
+        counts.setdefault(reviewer, dict.fromkeys((*STATUSES, "recheck"), 0))["recheck" if a.stale else a.status] += 1
     total = db.scalar(select(func.count(AnnotationItem.id)).where(AnnotationItem.frozen.is_(False))) or 0
     assigned = dict(db.execute(select(Assignment.reviewer_id, func.count(Assignment.id))
                                .group_by(Assignment.reviewer_id)).all())
@@ -361,15 +416,15 @@ class Resolved:
 
 
 def resolve(db: Session) -> Resolved:
-    """Only submitted answers count: an adjudication decides; otherwise reviewers who agree decide; a
-    disagreement without adjudication trains nothing until an admin settles it."""
+    """Only submitted answers that stand under the current label set count: an adjudication decides; otherwise
+    reviewers who agree decide; a disagreement without adjudication trains nothing until an admin settles it."""
     names = dict(db.execute(select(User.id, User.username)).all())
     out = Resolved()
     for (item_id, reviewer), a in _latest_answers(db).items():
-        if a.status == "submitted" and a.label:
+        if a.status == "submitted" and a.label and a.done:
             out.by_reviewer.setdefault(item_id, {})[names.get(reviewer, str(reviewer))] = a.label
     adjudicated = {item_id: a.label for (item_id, _), a in _latest_answers(db, "adjudication").items()
-                   if a.status == "submitted" and a.label}
+                   if a.status == "submitted" and a.label and a.done}
     for item_id, labels in out.by_reviewer.items():
         distinct = set(labels.values())
         if item_id in adjudicated:
@@ -416,7 +471,7 @@ def heldout_answers(db: Session) -> list[Answer]:
 def agreement_report(db: Session) -> dict[str, Any]:
     """Cohen's kappa per reviewer pair and per label, over items two or more reviewers submitted."""
     resolved = resolve(db)
-    return agreement({k: v for k, v in resolved.by_reviewer.items() if len(v) >= 2})
+    return agreement({k: v for k, v in resolved.by_reviewer.items() if len(v) >= 2}, current()[1])
 
 
 def disagreements(db: Session) -> list[dict[str, Any]]:
@@ -443,7 +498,8 @@ def export_jsonl(db: Session) -> Iterator[str]:
     for a, item, sha, filename, sugg in rows:
         record = {"report_sha256": sha, "filename": filename, "start": item.start, "end": item.end,
                   "section": item.section, "text": item.text, "reviewer": names.get(a.reviewer_id),
-                  "label": a.label, "status": a.status, "kind": a.kind, "created": _iso(a.created),
+                  "label": a.label, "label_set": a.label_set, "status": a.status, "kind": a.kind,
+                  "created": _iso(a.created),
                   "suggestion": _suggestion_dict(sugg)}
         yield json.dumps(record, ensure_ascii=False) + "\n"
 
@@ -471,18 +527,23 @@ class ImportRow(BaseModel):
     status: Literal["draft", "submitted", "skipped"]
     label: str | None = None
     kind: Literal["review", "adjudication"] = "review"
+    label_set: int = 1  # exports made before label sets existed were all answered under set 1
     report_sha256: str | None = Field(None, max_length=64)
     start: int | None = None
     end: int | None = None
     text: str | None = Field(None, max_length=10000)
     created: datetime | None = None
 
-    @field_validator("label")
-    @classmethod
-    def _known_label(cls, value: str | None) -> str | None:
-        if value is not None and value not in LABELS:
-            raise ValueError(f"label 应为 {'/'.join(LABELS)}")
-        return value
+    @model_validator(mode="after")
+    def _known_label(self) -> ImportRow:
+        """The label must belong to the set the answer was given under; whether it still stands is decided
+        where answers are read, as for answers given here."""
+        labels = vocabulary.LABEL_SETS.get(self.label_set)
+        if labels is None:
+            raise ValueError(f"label_set 应为 {'/'.join(map(str, vocabulary.LABEL_SETS))}")
+        if self.label is not None and self.label not in labels:
+            raise ValueError(f"label 应为 {'/'.join(labels)}")
+        return self
 
 
 def _parse_row(line: str) -> ImportRow | str:
@@ -497,7 +558,9 @@ def _parse_row(line: str) -> ImportRow | str:
         row = ImportRow.model_validate(rec)
     except ValidationError as exc:
         fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
-        return f"字段 {'、'.join(fields) or '？'} 无效"
+        if not fields:  # a check across fields (a label outside its label set) says what it wants itself
+            return "；".join(str(e.get("ctx", {}).get("error") or e["msg"]) for e in exc.errors())
+        return f"字段 {'、'.join(fields)} 无效"
     if row.status == "submitted" and row.label is None:
         return "submitted 的答复需要 label"
     return row
@@ -547,7 +610,7 @@ def import_jsonl(db: Session, lines: Iterable[str]) -> Imported:
             out.duplicates += 1
             continue
         db.add(Annotation(item_id=item_id, reviewer_id=reviewer, label=row.label, status=row.status, kind=row.kind,
-                          created=created))
+                          label_set=row.label_set, created=created))
         out.added += 1
     db.commit()
     return out

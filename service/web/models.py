@@ -166,6 +166,8 @@ class Annotation(Base):
     label: Mapped[str | None] = mapped_column(String(16), nullable=True)
     status: Mapped[str] = mapped_column(String(16))  # draft | submitted | skipped
     kind: Mapped[str] = mapped_column(String(16), default="review")  # review | adjudication
+    # The label set (nlp.vocabulary.LABEL_SETS) the answer was given under; answers before sets existed are 1.
+    label_set: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id", ondelete="SET NULL"),
                                                       nullable=True)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

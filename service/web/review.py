@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -13,11 +14,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.topics import LABELS
-from nlp.labels import SECTION_NAMES, TOPIC_NAMES
+from nlp.labels import JOB_STATUS_NAMES, MODEL_DECISION_NAMES, SECTION_NAMES, TOPIC_NAMES
 from service.web import annotation
 from service.web.annotation import AnswerError, QueueFilters
 from service.web.auth import Principal
+from service.web.labelsets import current
 from service.web.models import ReportRow, RetrainRun
 from service.web.retraining import Busy, run_dict
 from service.web.state import ServiceState, get_db, get_state, require
@@ -41,7 +42,7 @@ def queue_filters(
     max_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
 ) -> QueueFilters:
     """Queue filters from the query string; empty values mean no filter."""
-    return QueueFilters(report_id, section or None, topic if topic in LABELS else None, min_confidence,
+    return QueueFilters(report_id, section or None, topic if topic in current()[1] else None, min_confidence,
                         max_confidence)
 
 
@@ -63,14 +64,20 @@ def review_queue(request: Request, user: Reviewer, db: Db, f: QueueDep,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     """The next sentences for the caller, each with its paragraph, section and the model's suggestion."""
     sync(get_state(request), db)
+    version, labels = current()
     return {"items": annotation.queue(db, user.id, f, limit), "progress": annotation.progress(db),
-            "labels": list(LABELS)}
+            "labels": list(labels), "label_set": version}
+
+
+# Labels are checked against the set in use when the answer is recorded (annotation.answer), not here: the set
+# changes with the model, and a fixed list in the schema would go stale.
+LabelField = Annotated[str, Field(max_length=16, description="当前标签集中的主题（GET /api/review/queue 的 labels）")]
 
 
 class AnswerRequest(BaseModel):
     """A reviewer's answer to one sentence."""
 
-    label: Literal["problem", "measure", "mechanism", "other"] | None = None
+    label: LabelField | None = None
     status: Literal["draft", "submitted", "skipped"] = "submitted"
 
 
@@ -81,18 +88,20 @@ def _answer_dict(a: Any) -> dict[str, Any]:
 
 @api_router.post("/review/items/{item_id}/answer", status_code=201, summary="提交、跳过或暂存一条标注")
 def review_answer(item_id: int, body: AnswerRequest, user: Reviewer, db: Db) -> dict[str, Any]:
-    """Append the caller's answer; only submitted answers ever train."""
+    """Append the caller's answer; only submitted answers ever train. The reviewers' progress comes back with it,
+    so the page's table follows each answer."""
     try:
-        return _answer_dict(annotation.answer(db, item_id, user.id, body.label, body.status))
+        row = annotation.answer(db, item_id, user.id, body.label, body.status)
     except AnswerError as exc:
         raise HTTPException(404 if "不存在" in str(exc) else 422, str(exc)) from exc
+    return {**_answer_dict(row), "progress": annotation.progress(db)}
 
 
 @api_router.post("/review/items/{item_id}/undo", summary="撤销自己对该句的最终答复（退回草稿）")
 def review_undo(item_id: int, user: Reviewer, db: Db) -> dict[str, Any]:
     """The caller's answer goes back to draft; the history keeps both steps."""
     row = annotation.undo(db, item_id, user.id)
-    return {"answer": _answer_dict(row) if row else None}
+    return {"answer": _answer_dict(row) if row else None, "progress": annotation.progress(db)}
 
 
 @api_router.get("/review/items/{item_id}", summary="一句的全部模型建议与标注历史")
@@ -122,7 +131,7 @@ def review_disagreements(user: Admin, db: Db) -> dict[str, Any]:
 class AdjudicateRequest(BaseModel):
     """The final label an admin chooses."""
 
-    label: Literal["problem", "measure", "mechanism", "other"]
+    label: LabelField
 
 
 @api_router.post("/review/items/{item_id}/adjudicate", status_code=201, summary="管理员裁决分歧")
@@ -202,9 +211,17 @@ def retrain_status(run_id: int, user: Viewer, db: Db) -> dict[str, Any]:
 
 def _models(svc: ServiceState) -> dict[str, Any]:
     store = svc.retrainer.versions()
-    current = store.current()
-    return {"serving": svc.analyzer.model_version, "current": current.name if current else None,
+    registered = store.current()
+    return {"serving": svc.analyzer.model_version, "current": registered.name if registered else None,
             "versions": [v.to_dict() for v in store.versions()], "history": store.history()}
+
+
+def _local_time(iso: str | None) -> str:
+    """A registry timestamp (ISO, UTC) as the pages print times: 2026-12-06 05:00."""
+    try:
+        return datetime.fromisoformat(iso or "").strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso or ""
 
 
 @api_router.get("/models", summary="模型版本")
@@ -229,9 +246,11 @@ def review_page(request: Request, user: Reviewer, db: Db, f: QueueDep) -> HTMLRe
     sync(get_state(request), db)
     reports = db.execute(select(ReportRow.id, ReportRow.agency, ReportRow.filename, ReportRow.year)
                          .where(ReportRow.status == "ok").order_by(ReportRow.id)).all()
+    version, labels = current()
     return render(request, "review.html", f=f, reports=reports, section_labels=SECTION_NAMES,
-                  topic_labels=TOPIC_NAMES, labels=LABELS, progress=annotation.progress(db),
-                  config=json.dumps({"labels": list(LABELS), "topic_labels": TOPIC_NAMES}, ensure_ascii=False))
+                  topic_labels=TOPIC_NAMES, labels=labels, label_set=version, progress=annotation.progress(db),
+                  config=json.dumps({"labels": list(labels), "topic_labels": TOPIC_NAMES, "label_set": version},
+                                    ensure_ascii=False))
 
 
 @ui_router.get("/review/agreement", response_class=HTMLResponse)
@@ -239,7 +258,7 @@ def agreement_page(request: Request, user: Reviewer, db: Db, message: str | None
     """Kappa per pair and per label; admins adjudicate the disagreements here."""
     items = annotation.disagreements(db) if user.can("admin") else []
     return render(request, "agreement.html", report=annotation.agreement_report(db), items=items,
-                  topic_labels=TOPIC_NAMES, labels=LABELS, message=message)
+                  topic_labels=TOPIC_NAMES, labels=current()[1], message=message)
 
 
 @ui_router.post("/review/items/{item_id}/adjudicate", response_model=None)
@@ -259,7 +278,8 @@ def models_page(request: Request, user: Viewer, db: Db, message: str | None = No
     answers = len(annotation.training_answers(db))
     retrainer = get_state(request).retrainer
     return render(request, "models.html", models=_models(get_state(request)), runs=runs, answers=answers,
-                  message=message, readiness=retrainer.readiness(db), max_label_drop=retrainer.settings.retrain_max_label_drop)
+                  message=message, readiness=retrainer.readiness(db), max_label_drop=retrainer.settings.retrain_max_label_drop,
+                  decision_names=MODEL_DECISION_NAMES, run_status_names=JOB_STATUS_NAMES, local_time=_local_time)
 
 
 @ui_router.post("/models/retrain", response_model=None)

@@ -1,5 +1,6 @@
-// The review queue, driven by the keyboard: 1-4 pick a topic, Enter accepts the suggestion, 0 skips,
-// Backspace undoes the last answer, arrow keys move between sentences.
+// The review queue, driven by the keyboard: 1..n pick a topic of the current label set (the buttons do the
+// same with the mouse), Enter accepts the suggestion, 0 skips, Backspace undoes the last answer, arrow keys move
+// between sentences. The reviewers' progress table is redrawn from every answer's reply.
 "use strict";
 (() => {
   const app = document.getElementById("review-app");
@@ -25,6 +26,26 @@
 
   function status(text) { $("review-status").textContent = text || ""; }
 
+  // The columns come from the table's own header (data-key), so the page and this redraw cannot drift apart.
+  function renderProgress(rows) {
+    const table = $("review-progress");
+    if (!table || !Array.isArray(rows) || !rows.length) { return; }
+    const keys = Array.from(table.tHead.rows[0].cells).map((th) => th.dataset.key);
+    const body = table.tBodies[0];
+    body.replaceChildren(...rows.map((p) => {
+      const tr = document.createElement("tr");
+      tr.dataset.reviewer = p.reviewer;
+      keys.forEach((key) => {
+        const td = document.createElement("td");
+        td.dataset.key = key;
+        if (key !== "reviewer") { td.className = "num"; }
+        td.textContent = p[key] === undefined || p[key] === null ? "" : String(p[key]);
+        tr.appendChild(td);
+      });
+      return tr;
+    }));
+  }
+
   function render() {
     const item = state.items[state.pos];
     $("review-done-count").textContent = String(state.done);
@@ -39,13 +60,16 @@
     $("review-before").textContent = item.before;
     $("review-text").textContent = item.text;
     $("review-after").textContent = item.after;
+    $("review-recheck").textContent = item.recheck || "";
+    $("review-recheck").hidden = !item.recheck;
     const sugg = item.suggestion;
     $("review-suggestion").textContent = sugg ? `${sugg.label_zh}（${sugg.confidence.toFixed(2)}）` : "无";
     $("review-model").textContent = sugg ? `模型 ${sugg.model_version}` : "";
     const answer = item.answer;
     $("review-answer").textContent = !answer ? "未答"
       : answer.status === "skipped" ? "已跳过"
-      : `${config.topic_labels[answer.label] || "—"}（${answer.status === "submitted" ? "已提交" : "草稿"}）`;
+      : `${config.topic_labels[answer.label] || "—"}（${answer.status === "submitted"
+        ? (item.recheck ? "已提交，待重新判断" : "已提交") : "草稿"}）`;
     $("review-answer").dataset.status = answer ? answer.status : "";
     document.querySelectorAll("#review-choices li").forEach((li) => {
       const label = li.dataset.label;
@@ -59,7 +83,7 @@
   function load() {
     status("加载中…");
     return call("GET", "/api/review/queue" + (app.dataset.query ? `?${app.dataset.query}` : ""))
-      .then((data) => { state.items = data.items; state.pos = 0; status(""); render(); })
+      .then((data) => { state.items = data.items; state.pos = 0; status(""); render(); renderProgress(data.progress); })
       .catch((e) => status(`加载失败：${e.message}`));
   }
 
@@ -69,6 +93,8 @@
     return call("POST", `/api/review/items/${item.id}/answer`, { label, status: kind })
       .then((row) => {
         item.answer = { label: row.label, status: row.status };
+        if (row.status === "submitted") { item.recheck = null; }  // answered under the current label set
+        renderProgress(row.progress);
         state.undo.push(item.id);
         if (row.status === "submitted") { state.done += 1; }
         state.pos += 1;
@@ -84,6 +110,7 @@
     const id = state.undo.pop();
     if (id === undefined) { status("没有可撤销的答复"); return Promise.resolve(); }
     return call("POST", `/api/review/items/${id}/undo`).then((data) => {
+      renderProgress(data.progress);
       const index = state.items.findIndex((it) => it.id === id);
       const previous = index >= 0 ? state.items[index].answer : null;
       if (previous && previous.status === "submitted") { state.done = Math.max(0, state.done - 1); }
@@ -102,6 +129,7 @@
 
   function move(step) {
     state.pos = Math.max(0, Math.min(state.items.length - 1, state.pos + step));
+    status("");  // a notice ("已撤销") speaks of the sentence it was given on
     render();
   }
 
@@ -134,6 +162,14 @@
       event.preventDefault();
       chain = chain.then(action);
     }
+  });
+
+  document.querySelectorAll("#review-choices button.choice").forEach((button) => {
+    button.addEventListener("click", () => {
+      // Hand the keyboard back to the page: keys pressed on a focused button are not read as answers.
+      button.blur();
+      chain = chain.then(() => answer(button.dataset.label, "submitted"));
+    });
   });
 
   chain = chain.then(load);
