@@ -27,6 +27,8 @@ SECTION_NAMES: dict[str, str] = {s.key: s.heading for s in SECTIONS}
 TABLE_SECTIONS: dict[str, str] = {"table2": "s2_proactive", "table3": "s3_applications", "table4": "s4_review_litigation"}
 TABLE_NAMES: dict[str, str] = {t: f"表{SECTION_BY_KEY[s].numeral}" for t, s in TABLE_SECTIONS.items()}
 TABLE_TITLES: dict[str, str] = {t: f"{TABLE_NAMES[t]} {SECTION_BY_KEY[s].canonical}" for t, s in TABLE_SECTIONS.items()}
+# Kinds of near-duplicate pairs a batch finds (service.batch.dedup).
+PAIR_KIND_NAMES: dict[str, str] = {"same_year": "同年雷同", "across_years": "跨年雷同"}
 # The file kinds the readers know (Report.source.format).
 FORMAT_NAMES: dict[str, str] = {"pdf": "PDF", "html": "HTML 网页", "docx": "Word 文档（DOCX）", "text": "纯文本"}
 # The table format a report follows (nlp.schema's template keys), as a reviewer names it.

@@ -38,9 +38,10 @@ def write_parquet(path: Path, rows: list[dict[str, Any]], columns: list[str]) ->
 
 
 def rankable(row: dict[str, Any]) -> bool:
-    """Reports the rubric scored: read (ok) or unreadable (failed, 0). Worker failures and reports with parts we
-    could not read (needs_review) are not ranked: their score is not comparable."""
-    return row.get("status") in ("ok", "failed") and row.get("score") is not None
+    """Reports the rubric scored in full (ok). A document we could not read (failed, not a report), a worker
+    failure or a report with parts we could not read (needs_review) is listed apart, never ranked: a 0 for an
+    unreadable file says nothing about the body's disclosure work."""
+    return row.get("status") == "ok" and row.get("score") is not None
 
 
 def rankings(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ from service.batch.pairing import (
     is_batch_output,
     pair_previous,
 )
+from service.batch.report_page import write_report_pages
 from service.batch.rows import Row, columns, complete, failure_row, overlay
 from service.batch.settings import BatchSettings, settings_hash
 from service.batch.task import Outcome, Task, run_task
@@ -313,6 +314,7 @@ def _write_outputs(out: Path, rows: list[Row], dup_pairs: list[Pair], settings: 
         "处理失败": internal + sum(n for s, n in status.items() if s not in ("ok", "needs_review", "failed")),
         "雷同对数": len(dup_pairs), "评分细则": rubric.version,
     }
+    write_report_pages(out / "reports", [str(r["sha256"]) for r in full if r.get("sha256")], rubric)
     (out / "index.html").write_text(render_index(full, dup_pairs, summary), encoding="utf-8")
     stats = {"rows": len(full), "by_status": dict(status), "reused": reused, "computed": computed,
              "seconds": round(time.monotonic() - started, 2), "settings": settings_hash(settings)}

@@ -21,14 +21,15 @@ def box_plot(groups: dict[str, list[float]], title: str, lo: float = 0.0, hi: fl
     """Horizontal box plots, one row per group, on a lo..hi axis."""
     if not groups:
         return f'<p class="empty">{escape(title)}：无数据</p>'
-    label_w, plot_w, row_h = 180, 520, 28
+    # The right margin holds "n=123 中位数 97.5" whole (11 px text, about 7 px a digit and 11 px a character).
+    label_w, plot_w, row_h, right = 180, 520, 28, 130
     height = row_h * len(groups) + 40
 
     def x(v: float) -> float:
         return label_w + (v - lo) / (hi - lo) * plot_w
 
-    parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{label_w + plot_w + 80}" '
-             f'height="{height}" viewBox="0 0 {label_w + plot_w + 80} {height}">']
+    parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{label_w + plot_w + right}" '
+             f'height="{height}" viewBox="0 0 {label_w + plot_w + right} {height}">']
     for tick in range(int(lo), int(hi) + 1, 20):
         parts.append(f'<line x1="{x(tick):.1f}" y1="10" x2="{x(tick):.1f}" y2="{height - 25}" stroke="#ddd"/>'
                      f'<text x="{x(tick):.1f}" y="{height - 10}" text-anchor="middle" font-size="11">{tick}</text>')
@@ -52,7 +53,8 @@ def bar_chart(items: list[tuple[str, float]], title: str, unit: str = "") -> str
     """Horizontal bars, largest first as given."""
     if not items:
         return f'<p class="empty">{escape(title)}：无数据</p>'
-    label_w, plot_w, row_h = 180, 460, 22
+    # Rule names run to 16 characters of 12 px (表四行政诉讼（复议后起诉）合计): the label column holds them whole.
+    label_w, plot_w, row_h = 220, 440, 22
     top = max(v for _, v in items) or 1.0
     height = row_h * len(items) + 10
     parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{label_w + plot_w + 90}" '
@@ -77,10 +79,11 @@ def line_chart(series: dict[str, dict[int, float]], title: str, lo: float = 0.0,
     left, plot_w, plot_h, top = 50, 520, 220, 15
     legend_h = 18 * len(series)
     height = top + plot_h + 35 + legend_h
-    span = max(1, len(years) - 1)
+    first, last = years[0], years[-1]
 
     def x(year: int) -> float:
-        return left + (years.index(year) / span if len(years) > 1 else 0.5) * plot_w
+        # A true time axis: years are placed by value, so a gap of three years looks like one.
+        return left + ((year - first) / (last - first) if last > first else 0.5) * plot_w
 
     def y(v: float) -> float:
         return top + (1 - (v - lo) / (hi - lo)) * plot_h
@@ -90,7 +93,8 @@ def line_chart(series: dict[str, dict[int, float]], title: str, lo: float = 0.0,
     for tick in range(int(lo), int(hi) + 1, 20):
         parts.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="#ddd"/>'
                      f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick}</text>')
-    for year in years:
+    step = max(1, -(-(last - first) // 12))  # at most 13 year labels, every year when they fit
+    for year in range(first, last + 1, step):
         parts.append(f'<text x="{x(year):.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="11">{year}</text>')
     for i, (name, points) in enumerate(series.items()):
         color = _PALETTE[i % len(_PALETTE)]

@@ -14,6 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from nlp.labels import PAIR_KIND_NAMES
 from service.batch.dedup import Pair, near_duplicates
 from service.batch.html_page import render_index
 from service.batch.minhash import signature
@@ -213,7 +214,8 @@ def test_batch_pairs_years_and_flags_copied_reports(tmp_path: Path) -> None:
     assert not any("c2023.html" in pair for pair in kinds)
     assert rows["b2023.txt"]["duplicate"] == "same_year"
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert "岭西省石门市望湖区人民政府" in html and "across_years" in html
+    assert "岭西省石门市望湖区人民政府" in html and PAIR_KIND_NAMES["across_years"] in html
+    assert "across_years" not in html
     dup_rows = _read(tmp_path / "out" / "duplicates.csv")
     assert len(dup_rows) == len(result.pairs) >= 2
 
@@ -277,6 +279,7 @@ def test_index_html_escapes_names_from_the_documents() -> None:
     html = render_index(rows, pairs, {"报告数": 1, "<i>": "<b>"})
     assert "<script" not in html and "<i>" not in html
     assert "<span>&lt;i&gt;：<b>&lt;b&gt;</b></span>" in html
-    assert html.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;人民政府&amp;") == 3  # top, bottom, pairs
-    assert "<td>a&lt;b&gt;.txt</td>" in html
+    # One scored report: one ranked list (never the same report as both best and worst), and the pairs.
+    assert html.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;人民政府&amp;") == 2
+    assert "<td>a&lt;b&gt;.txt</td>" in html  # a pair's file with no row of its own: its name, no link
     assert '<td class="num">80.0</td>' in html
