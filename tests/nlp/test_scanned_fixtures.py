@@ -11,6 +11,7 @@ from tests.conftest import FIXTURES, corpus_file
 from tests.fixtures.reportgen.scan import (
     PRINT_QUALITY,
     SCANS,
+    TABLE_SCANS,
     PageStyle,
     make_scan,
     scan_pdf,
@@ -187,3 +188,48 @@ def test_grading_tells_exact_flagged_and_silently_wrong_cells() -> None:
 
     assert len(misread(None).silent) == 1 and misread(None).exact == 199
     assert misread(0.4).flagged == 1 and misread(0.4).silent == []
+
+
+@pytest.fixture(scope="module")
+def table_scan_read(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The two table pages of v2021-blanks-broken, scanned and read by OCR (about 20 s a page on one core)."""
+    pytest.importorskip("rapidocr")
+    pytest.importorskip("nlp.ingest.ocr")
+    from nlp.pipeline import parse_file
+
+    return parse_file(make_scan("scan-v2021-blanks-tables", tmp_path_factory.mktemp("ocr")))
+
+
+def test_a_scanned_table_has_every_cell_exact_or_flagged_never_silently_wrong(table_scan_read: object) -> None:
+    report = table_scan_read
+    assert report.status in ("ok", "needs_review"), report.errors  # type: ignore[attr-defined]
+    assert "ocr_used" in {e.code for e in report.errors}  # type: ignore[attr-defined]
+    assert report.meta.template == "v2021"  # type: ignore[attr-defined]
+    grades = grade(scan_truth("scan-v2021-blanks-tables"), report)
+    assert grades.silent == [] and grades.extra_silent == []
+    assert grades.exact + grades.flagged == grades.total == 200
+    assert grades.exact_share >= 0.95
+    for cell in report.tables.cells:  # type: ignore[attr-defined]
+        if cell.uncertain:
+            assert cell.page in (1, 2)  # a reviewer is sent to the page
+
+
+def test_the_scanned_table_keeps_blank_and_not_applicable_cells_apart(table_scan_read: object) -> None:
+    truth = scan_truth("scan-v2021-blanks-tables")
+    read = {(c.table, c.row, c.column): c for c in table_scan_read.tables.cells}  # type: ignore[attr-defined]
+    for table in ("table3", "table4"):
+        for row, cells in truth[table].items():
+            for column, value in cells.items():
+                cell = read[(table, row, column)]
+                if value in (None, "NA") and not cell.uncertain:
+                    assert cell.value == value, (table, row, column)
+    assert TABLE_SCANS["scan-v2021-blanks-tables"].only == (2, 3)
+
+
+def test_a_scan_of_chosen_pages(tmp_path: Path) -> None:
+    scanned = make_scan("scan-v2021-blanks-tables", tmp_path)
+    pages = _page_images(scanned)
+    assert len(pages) == 2 and all(chars == 0 for *_, chars in pages)
+    assert abs(_skew(pages[0][0]) - TABLE_SCANS["scan-v2021-blanks-tables"].style.angle) <= 0.25
+    with pytest.raises(ValueError, match="pages"):
+        scan_pdf(FIXTURES / "v2021-complete.pdf", tmp_path / "x.pdf", PageStyle(), seed=1, only=(5,))
