@@ -5,8 +5,9 @@ Run: nice -n 10 .venv/bin/python benchmarks/ocr_accuracy.py [--only fixtures|cor
 Documents: our scanned fixtures (tests/fixtures/reportgen/scan.py: both templates, table 三 across pages, blank
 and NA cells, a page turned 90°, a photographed page), whose truth is the fixture's own, and print-quality
 scans of the three corpus PDFs (../shared/corpus, skipped when absent), whose truth is the text-layer parse of
-the same PDF. Each document is read in a fresh process pinned to one core (one onnxruntime thread), so the
-seconds per page are one core's and the peak RSS is one worker's. Every line also shows the text-layer parse
+the same PDF. Each document is read in a fresh process pinned to one core (one onnxruntime thread); seconds per
+page are the process's CPU seconds (one core's, and not inflated by other work on the machine; the wall time
+is printed too), and the peak RSS is one worker's. Every line also shows the text-layer parse
 of the same document and the ratios OCR / text layer.
 
 Targets (issue 15): >= 98% of cells exact, 0 wrong cells not flagged as low-confidence, all sections found,
@@ -63,14 +64,15 @@ def _read(path: str, truth: dict[str, Any] | None, warm: bool) -> dict[str, Any]
 
     if warm:
         _warm_ocr()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     report = parse_file(path)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     out: dict[str, Any] = {
         "status": report.status,
         "errors": [e.code for e in report.errors],
         "pages": report.source.pages,
         "seconds": seconds,
+        "cpu_seconds": cpu,  # every thread of the process: one core's time even on a busy machine
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "sections": [s.key for s in report.sections],
         "template": report.meta.template,
@@ -127,7 +129,7 @@ def _line(name: str, ocr: dict[str, Any], text: dict[str, Any]) -> str:
         return f"{name:<30} {ocr['status']}: {', '.join(ocr.get('errors', []))}"
     g, tg = ocr["grades"], text.get("grades", {})
     pages = max(ocr["pages"], 1)
-    sp, tsp = ocr["seconds"] / pages, text.get("seconds", 0) / max(text.get("pages", 1), 1)
+    sp, tsp = ocr["cpu_seconds"] / pages, text.get("cpu_seconds", 0) / max(text.get("pages", 1), 1)
     return (f"{name:<30} {g['exact']:>4}/{g['total']:<4} {g['exact_share']:>7.1%} {g['flagged']:>5} "
             f"{g['missing']:>5} {g['silent'] + g['extra_silent']:>6} "
             f"{len(ocr['sections']):>3}{'' if ocr['sections_right'] else '!':<1} "
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         docs = documents(args.only, folder)
         print(f"{'document':<30} {'exact':>9} {'share':>7} {'flag':>5} {'miss':>5} {'silent':>6} "
-              f"{'sec':>4} {'tmpl':>5} {'s/page':>6} {'RSS MB':>6}  OCR / text layer")
+              f"{'sec':>4} {'tmpl':>5} {'cpu/pg':>6} {'RSS MB':>6}  OCR / text layer")
         results = []
         for name, scan, original, truth in docs:
             text = _in_process(original, truth, warm=False)
@@ -175,7 +177,8 @@ def _verdict(graded: list[dict[str, Any]], documents: int) -> list[str]:
     exact = sum(r["grades"]["exact"] for r in graded)
     silent = sum(r["grades"]["silent"] + r["grades"]["extra_silent"] for r in graded)
     pages = sum(max(r["pages"], 1) for r in graded)
-    per_page = sum(r["seconds"] for r in graded) / pages
+    per_page = sum(r["cpu_seconds"] for r in graded) / pages
+    wall = sum(r["seconds"] for r in graded) / pages
     rss = max(r["rss_mb"] for r in graded)
     read = sum(r["status"] in ("ok", "needs_review") for r in graded)
     rows = [
@@ -185,7 +188,7 @@ def _verdict(graded: list[dict[str, Any]], documents: int) -> list[str]:
          all(r["sections_right"] for r in graded)),
         ("template right", f"{sum(r['template_right'] for r in graded)}/{len(graded)} documents",
          all(r["template_right"] for r in graded)),
-        ("s per page (one core)", f"{per_page:.2f}", per_page <= TARGETS["s_per_page"]),
+        ("CPU s per page (one core)", f"{per_page:.2f} (wall {wall:.2f})", per_page <= TARGETS["s_per_page"]),
         ("peak RSS per worker", f"{rss:.0f} MB", rss <= TARGETS["rss_mb"]),
         ("documents read", f"{read}/{documents}", read == documents),
     ]
