@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from nlp.labels import JOB_STATUS_NAMES, STATUS_NAMES
 from nlp.report import READ_STATUSES
 from service.batch.settings import Limits
-from service.web import accounts, api, review, ui, ui_report
+from service.web import accounts, api, review, ui, ui_docs, ui_report
 from service.web.analyzer import Analyzer
 from service.web.auth import CSRF_COOKIE, SESSION_COOKIE, Principal, SessionSigner, new_csrf_token
 from service.web.bodylimit import BodyLimit, upload_limit
@@ -176,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(review.api_router)
     app.include_router(ui.router)
     app.include_router(ui_report.router)
+    app.include_router(ui_docs.router)
     app.include_router(accounts.ui_router)
     app.include_router(review.ui_router)
     return app

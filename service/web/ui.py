@@ -1,4 +1,4 @@
-"""The server-rendered web UI: login, report list, rankings, upload, jobs and docs (report pages: ui_report)."""
+"""The server-rendered web UI: login, report list, rankings, upload and jobs (report pages: ui_report, /docs: ui_docs)."""
 
 from __future__ import annotations
 
@@ -205,15 +205,3 @@ def jobs_page(request: Request, user: Viewer, db: Db, ids: Annotated[str, Query(
     rejected, rejected_total = refusals_from(get_state(request).settings.signing_key(), refused) if refused else ([], 0)
     return render(request, "jobs.html", jobs=jobs, outcomes=outcomes(db, jobs), pending=pending, ids=ids,
                   refused=refused, rejected=rejected, rejected_total=rejected_total)
-
-
-@router.get("/docs", response_class=HTMLResponse)
-def docs_page(request: Request, user: Viewer) -> HTMLResponse:
-    """The API reference, rendered from the OpenAPI schema on the server (no CDN script)."""
-    schema = request.app.openapi()
-    operations = [
-        {"method": method.upper(), "path": path, "summary": op.get("summary", ""), "doc": op.get("description", ""),
-         "params": [p["name"] for p in op.get("parameters", [])]}
-        for path, item in schema.get("paths", {}).items() for method, op in item.items()
-    ]
-    return render(request, "docs.html", operations=operations, version=schema.get("info", {}).get("version"))
