@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -25,13 +26,11 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None or not os.path.exists(CHROMIUM)
                                 reason="Debian chromium is not installed")
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
-    """A uvicorn server with the shipped model, an admin, and one sample report stored."""
+@contextmanager
+def serve(app: object) -> Iterator[str]:
+    """Run an app under uvicorn in a thread on a free local port; yields its base URL."""
     import uvicorn
 
-    settings, _ = retrain_settings(tmp_path_factory.mktemp("review-live"))
-    app = create_app(settings)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -41,13 +40,33 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    svc = app.state.svc
-    svc.analyzer.loaded.wait(120)
-    ensure_user(svc, "admin", PASSWORD, "admin")
-    load_files(svc, [SAMPLE])
-    yield f"http://127.0.0.1:{port}", svc
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def login(page: object, base: str, user: str) -> None:
+    """Log in through the form and wait for the report list."""
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", user)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("#login-submit")  # type: ignore[attr-defined]
+    page.wait_for_url(f"{base}/reports")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A uvicorn server with the shipped model, an admin, and one sample report stored."""
+    settings, _ = retrain_settings(tmp_path_factory.mktemp("review-live"))
+    app = create_app(settings)
+    with serve(app) as base:
+        svc = app.state.svc
+        svc.analyzer.loaded.wait(120)
+        ensure_user(svc, "admin", PASSWORD, "admin")
+        load_files(svc, [SAMPLE])
+        yield base, svc
 
 
 def test_keyboard_only_annotation_then_retraining_shows_metrics_and_decision(live: tuple[str, object]) -> None:
@@ -55,11 +74,7 @@ def test_keyboard_only_annotation_then_retraining_shows_metrics_and_decision(liv
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = browser.new_page()
-        page.goto(f"{base}/login")
-        page.fill("input[name=username]", "admin")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("#login-submit")
-        page.wait_for_url(f"{base}/reports")
+        login(page, base, "admin")
         page.goto(f"{base}/review")
         page.wait_for_selector("#review-card:not([hidden])")
         assert page.locator("#review-text").inner_text().strip()

@@ -12,17 +12,16 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import create_engine, select
 
 from nlp import vocabulary
 from nlp.labels import TOPIC_NAMES
 from service.web import annotation
 from service.web.bootstrap import ensure_user, issue_token, load_files
-from service.web.db import alembic_config
 from service.web.labelsets import current, recheck_note, standing
 from service.web.models import Annotation, AnnotationItem, RetrainRun
 from tests.service.test_web_review import SAMPLE, write_test_split
+from tests.service.test_web_test_split import at_revision
 from tests.service.web_fixtures import PASSWORD, Site, open_site, settings_for
 
 S1, S5 = "s1_overall", "s5_problems"
@@ -54,10 +53,7 @@ def test_an_answer_stands_is_asked_again_or_is_void_under_the_current_set(monkey
 
 def test_migration_marks_existing_answers_as_label_set_1(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004")
+    with at_revision(engine, "0004") as conn:
         conn.execute(sa.text("INSERT INTO users (id, username, password_hash, role, active, created) "
                              "VALUES (1, 'r', 'x', 'reviewer', 1, CURRENT_TIMESTAMP)"))
         conn.execute(sa.text("INSERT INTO reports (id, sha256, filename, format, status, province, city, errors, "
@@ -69,9 +65,7 @@ def test_migration_marks_existing_answers_as_label_set_1(tmp_path: Path) -> None
         for label in ("measure", "other"):
             conn.execute(sa.text("INSERT INTO annotations (item_id, reviewer_id, label, status, kind, created) "
                                  "VALUES (1, 1, :label, 'submitted', 'review', CURRENT_TIMESTAMP)"), {"label": label})
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with at_revision(engine, "head") as conn:
         rows = conn.execute(sa.text("SELECT label, label_set FROM annotations ORDER BY id")).all()
     engine.dispose()
     assert rows == [("measure", 1), ("other", 1)]

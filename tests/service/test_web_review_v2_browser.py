@@ -4,9 +4,6 @@ answer to give again."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from service.web.app import create_app
 from service.web.bootstrap import ensure_user, load_files
 from service.web.models import AnnotationItem, User
 from tests.service.test_web_review import SAMPLE, write_test_split
-from tests.service.test_web_review_browser import ARGS, CHROMIUM
+from tests.service.test_web_review_browser import ARGS, CHROMIUM, login, serve
 from tests.service.web_fixtures import PASSWORD, settings_for
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -29,28 +26,16 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None or not Path(CHROMIUM).exists(),
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
     """A uvicorn server without a topic model (the queue needs none), an admin, a reviewer, the sample stored."""
-    import uvicorn
-
     tmp = tmp_path_factory.mktemp("review-v2-live")
     settings = settings_for(tmp / "data", start_worker=False, retrain_test_share=0.0, retrain_min_test=0,
                             retrain_test_data=str(write_test_split(tmp / "test.jsonl", "本句只在测试集中。")))
     app = create_app(settings)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    svc = app.state.svc
-    for name, role in (("admin", "admin"), ("rev", "reviewer")):
-        ensure_user(svc, name, PASSWORD, role)
-    load_files(svc, [SAMPLE])
-    yield f"http://127.0.0.1:{port}", svc
-    server.should_exit = True
-    thread.join(10)
+    with serve(app) as base:
+        svc = app.state.svc
+        for name, role in (("admin", "admin"), ("rev", "reviewer")):
+            ensure_user(svc, name, PASSWORD, role)
+        load_files(svc, [SAMPLE])
+        yield base, svc
 
 
 @pytest.fixture
@@ -63,11 +48,7 @@ def browser() -> Iterator[object]:
 
 def _review(browser: object, base: str, user: str) -> object:
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/reports")
+    login(page, base, user)
     page.goto(f"{base}/review")
     page.wait_for_selector("#review-card:not([hidden])")
     return page

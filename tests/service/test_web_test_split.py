@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import Connection, Engine, create_engine, delete, select
 
 from service.web import annotation
 from service.web.annotation import Frozen
@@ -21,6 +22,16 @@ from tests.service.web_fixtures import SAMPLES, Site, open_site, settings_for
 
 SAMPLE = SAMPLES / "chenghu-city-2020.html"
 NEEDED = "还需要 3 条测试集标注才能评估新模型"
+
+
+@contextmanager
+def at_revision(engine: Engine, revision: str) -> Iterator[Connection]:
+    """A connection in a transaction on a database migrated up to `revision` (for testing one migration)."""
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        yield conn
 
 
 @pytest.fixture(scope="module")
@@ -102,19 +113,14 @@ def test_a_report_keeps_its_side_when_the_share_changes(fresh_site: Site) -> Non
 
 def test_migration_keeps_reports_already_under_review_on_the_training_side(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
+    with at_revision(engine, "0002") as conn:
         for n, sha in enumerate(("a" * 64, "b" * 64), 1):
             conn.execute(sa.text("INSERT INTO reports (id, sha256, filename, format, status, province, city, errors, "
                                  "warnings, body, created) VALUES (:id, :sha, 'r', 'html', 'ok', '', '', 0, 0, '{}', "
                                  "CURRENT_TIMESTAMP)"), {"id": n, "sha": sha})
         conn.execute(sa.text("INSERT INTO annotation_items (report_id, start, \"end\", text, before, after, text_key, "
                              "frozen, created) VALUES (1, 0, 4, '句子。', '', '', 'k', 0, CURRENT_TIMESTAMP)"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with at_revision(engine, "head") as conn:
         rows = conn.execute(sa.text("SELECT sha256, split FROM report_splits")).all()
     engine.dispose()
     assert rows == [("a" * 64, "train")], "only the report with review items, and never as test"
