@@ -30,7 +30,7 @@ TABLE_TITLES: dict[str, str] = {t: f"{TABLE_NAMES[t]} {SECTION_BY_KEY[s].canonic
 # Kinds of near-duplicate pairs a batch finds (service.batch.dedup).
 PAIR_KIND_NAMES: dict[str, str] = {"same_year": "同年雷同", "across_years": "跨年雷同"}
 # The file kinds the readers know (Report.source.format).
-FORMAT_NAMES: dict[str, str] = {"pdf": "PDF", "html": "HTML 网页", "docx": "Word 文档（DOCX）", "text": "纯文本"}
+FORMAT_NAMES: dict[str, str] = {"pdf": "PDF", "html": "HTML 网页", "docx": "Word 文档（DOCX）", "text": "纯文本", "image": "图像"}
 # The table format a report follows (nlp.schema's template keys), as a reviewer names it.
 TEMPLATE_NAMES: dict[str, str] = {"v2019": "2019 年试行格式", "v2021": "2021 年格式"}
 # Table 二's blocks by the article item they report (第二十条第（一）项), never by their internal id.
@@ -206,6 +206,9 @@ CODE_NAMES: dict[str, str] = REASON_NAMES | {
     "pre2019_format": "2019 年以前的格式", "template_mismatch": "表格格式与年度不符",
     "section_heading_inferred": "部分标题由内容推断", "table_alignment_by_arithmetic": "列对齐按勾稽关系确定",
     "table_alignment_ambiguous": "列对齐无法确定",
+    "ocr_used": "已用文字识别读取", "ocr_unavailable": "文字识别不可用", "ocr_page_turned": "页面方向已转正",
+    "ocr_too_many_boxes": "文字框过多", "ocr_page_timeout": "文字识别超时", "image_downscaled": "图像已缩小后识别",
+    "text_layer_garbage": "文字层是乱码",
 }
 CODE_DESCRIPTIONS: dict[str, str] = {
     "empty_file": "文件没有内容。", "old_word_format": "旧版 .doc 格式无法读取，请另存为 .docx 或 PDF。",
@@ -234,6 +237,13 @@ CODE_DESCRIPTIONS: dict[str, str] = {
     "section_heading_inferred": "某个部分的标题没有按格式书写，由内容推断其位置。",
     "table_alignment_by_arithmetic": "表格列位置有多种可能，按表内勾稽关系选定，请核对。",
     "table_alignment_ambiguous": "表格列位置无法确定，相关单元格需人工核对。",
+    "ocr_used": "文档没有可用的文字层，已用文字识别（OCR）读取；识别把握不足的数字已标出，需人工核对。",
+    "ocr_unavailable": "这是图像或扫描件，但本机的文字识别（OCR）无法使用，文档未能读取。",
+    "ocr_page_turned": "页面图像是横放或倒置的，已转正后识别。",
+    "ocr_too_many_boxes": "一页中的文字框超过上限，只识别了前面的部分。",
+    "ocr_page_timeout": "一页的文字识别超过时限，该页未读取。",
+    "image_downscaled": "页面图像过大，已按较低分辨率识别，个别字可能识别不准。",
+    "text_layer_garbage": "PDF 的文字层是乱码，已改用文字识别（OCR）读取。",
 }
 
 
@@ -250,3 +260,14 @@ def describe(names: dict[str, str], descriptions: dict[str, str], code: str) -> 
 # Account roles (the 403 page names the role a page needs) and the groupings a ranking offers.
 ROLE_NAMES: dict[str, str] = {"viewer": "只读", "reviewer": "评审员", "admin": "管理员"}
 GROUPING_NAMES: dict[str, str] = {"province": "省份", "city": "城市", "level": "层级", "year": "年度"}
+
+
+# Reader messages end with an English gloss for logs ("文件为空 (empty file)") and may name a table format by
+# its key ("应使用 v2021 格式"); people get the Chinese sentence with the format's name.
+_GLOSS = re.compile(r"\s*\([A-Za-z][\x20-\x7e]*\)\s*$")
+_TEMPLATE_KEY = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, TEMPLATE_NAMES)) + r")(?![A-Za-z0-9])\s*(格式)?")
+
+
+def for_people(message: str) -> str:
+    """A message as people read it: without its English gloss, table formats by name."""
+    return _TEMPLATE_KEY.sub(lambda m: TEMPLATE_NAMES[m.group(1)], _GLOSS.sub("", message))

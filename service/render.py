@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nlp.labels import (
@@ -14,6 +15,7 @@ from nlp.labels import (
     TABLE_SECTIONS,
     TABLE_TITLES,
     TEMPLATE_NAMES,
+    for_people,
     t3_row_label,
 )
 from nlp.report import NA, Cell, Report
@@ -42,7 +44,7 @@ def _absent(report: Report, table: str, console: Console) -> bool:
         return False
     unread = report.tables.unread(table)
     if unread:
-        console.print(f"[yellow]{unread[0].message}[/yellow]")
+        console.print(f"[yellow]{escape(for_people(unread[0].message))}[/yellow]")
     else:
         console.print(f"[yellow]未找到{TABLE_TITLES[table]}[/yellow]")
     return True
@@ -73,7 +75,7 @@ def render_report(report: Report, console: Console) -> None:
     for error in report.errors:
         style = _SEVERITY_STYLE.get(error.severity, "")
         page = f"（第 {error.page} 页）" if error.page else ""
-        console.print(f"[{style}]{SEVERITY_NAMES.get(error.severity, error.severity)}[/{style}] {error.message}{page}")
+        console.print(f"[{style}]{SEVERITY_NAMES.get(error.severity, error.severity)}[/{style}] {escape(for_people(error.message))}{page}")
     if report.status == "failed":
         return
     sections = Table(title="报告结构", show_lines=False)

@@ -11,7 +11,15 @@ from rich.table import Table
 
 from eval.common import counts_against
 from eval.scoring import Rubric
-from nlp.labels import CODE_DESCRIPTIONS, CODE_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, describe
+from nlp.labels import (
+    CODE_DESCRIPTIONS,
+    CODE_NAMES,
+    RULE_NAMES,
+    SEVERITY_NAMES,
+    STATUS_NAMES,
+    describe,
+    for_people,
+)
 from nlp.report import NA, Finding, Report
 from nlp.schema import SECTION_BY_KEY
 from service.render import meta_line
@@ -91,14 +99,14 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
         for error in report.errors:
             if error.severity == "error":
                 why = describe(CODE_NAMES, CODE_DESCRIPTIONS, error.code)
-                console.print(f"  {escape(why)}\n  [dim]{escape(error.message)}[/dim]")
+                console.print(f"  {escape(why)}\n  [dim]{escape(for_people(error.message))}[/dim]")
         return
     console.print(f"发布机关：{escape(meta.agency or '—')}  {meta_line(report)}")
     if report.status == "needs_review":
         console.print(f"[bold yellow]{STATUS_NAMES['needs_review']}[/bold yellow]：以下内容文档中有但未能读取，相关规则不评分，"
                       "此分数不参与排名")
         for unread in report.tables.unreadable:
-            console.print(f"  [yellow]{escape(unread.message)}[/yellow]")
+            console.print(f"  [yellow]{escape(for_people(unread.message))}[/yellow]")
     card = report.score
     if card is not None:
         console.print(f"\n总分 [bold]{card.total:.1f}[/bold] / 100（评分细则 {card.rubric}）")
@@ -120,17 +128,17 @@ def render_score(report: Report, console: Console, rubric: Rubric | None = None)
     for finding in failed:
         style = _SEVERITY_STYLE.get(finding.severity, "")
         word = SEVERITY_NAMES.get(finding.severity, finding.severity)
-        console.print(f"[{style}]{word}[/{style}] [bold]{rule_name(finding.rule)}[/bold] {escape(finding.message)}")
+        console.print(f"[{style}]{word}[/{style}] [bold]{rule_name(finding.rule)}[/bold] {escape(for_people(finding.message))}")
         for line in evidence_lines(finding.evidence):
             console.print(f"    [dim]{line}[/dim]")
     if hints:
         console.print(f"\n[bold]提示（{len(hints)}，不扣分）[/bold]")
         for finding in hints:
-            console.print(f"  [cyan]{rule_name(finding.rule)}[/cyan] {escape(finding.message)}")
+            console.print(f"  [cyan]{rule_name(finding.rule)}[/cyan] {escape(for_people(finding.message))}")
     if unknown:
         console.print(f"\n[bold]无法核对（{len(unknown)}）[/bold]：输入为空白、不适用或缺失")
         for finding in unknown[:_MAX_NOT_ASSESSABLE]:
-            console.print(f"  [dim]{rule_name(finding.rule)}[/dim] {escape(finding.message)}")
+            console.print(f"  [dim]{rule_name(finding.rule)}[/dim] {escape(for_people(finding.message))}")
         if len(unknown) > _MAX_NOT_ASSESSABLE:
             console.print(f"  [dim]…另有 {len(unknown) - _MAX_NOT_ASSESSABLE} 项[/dim]")
     counts = Counter(rule_name(f.rule) for f in passed)

@@ -16,6 +16,7 @@ from nlp.labels import (
     RULE_DESCRIPTIONS,
     RULE_NAMES,
     STATUS_NAMES,
+    for_people,
     reason_name,
 )
 from service.batch.dedup import Pair
@@ -100,7 +101,7 @@ def render_index(rows: list[dict[str, Any]], pairs: list[Pair], summary: dict[st
     change_rows = [[r.get("agency") or "未识别", r.get("year"), r.get("previous_score"), r.get("score"),
                     r.get("score_change"), report_link(r)] for r in shown]
 
-    review_rows = [[r.get("agency") or "未识别", r.get("year") or "未识别", r.get("score"), r.get("error_reason") or "",
+    review_rows = [[r.get("agency") or "未识别", r.get("year") or "未识别", r.get("score"), for_people(str(r.get("error_reason") or "")),
                     report_link(r)] for r in sorted(rows, key=lambda r: str(r["path"])) if r.get("status") == "needs_review"]
     failures = Counter((r.get("status"), r.get("error_code") or r.get("status") or "") for r in rows
                        if r.get("status") not in ("ok", "needs_review"))

@@ -20,6 +20,7 @@ from nlp.labels import (
     STATUS_NAMES,
     TEMPLATE_NAMES,
     describe,
+    for_people,
 )
 from service.batch.templating import ENV
 
@@ -30,7 +31,7 @@ _MAX_PASSED = 200  # passed checks are summarised by rule, never listed one by o
 def _rule(finding: dict[str, Any]) -> dict[str, str]:
     code = str(finding.get("rule") or "")
     return {"name": RULE_NAMES.get(code, "未命名规则"), "description": RULE_DESCRIPTIONS.get(code, ""),
-            "message": str(finding.get("message") or ""),
+            "message": for_people(str(finding.get("message") or "")),
             "severity": SEVERITY_NAMES.get(str(finding.get("severity")), "提示")}
 
 
@@ -60,7 +61,7 @@ def page_context(report: dict[str, Any], rubric: Rubric) -> dict[str, Any]:
         ],
         "problems": [
             {"severity": SEVERITY_NAMES.get(str(e.get("severity")), "提示"),
-             "what": describe(CODE_NAMES, CODE_DESCRIPTIONS, str(e.get("code"))), "message": str(e.get("message") or "")}
+             "what": describe(CODE_NAMES, CODE_DESCRIPTIONS, str(e.get("code"))), "message": for_people(str(e.get("message") or ""))}
             for e in report.get("errors") or [] if isinstance(e, dict)
         ],
         "score": None if score is None else {
