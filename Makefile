@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: demo test lint setup
+.PHONY: demo test lint setup screenshots
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,3 +26,9 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# A PNG of every web page as admin, reviewer and viewer, with demo data (Playwright + Debian chromium).
+SCREENSHOTS_DIR ?= out/screenshots
+
+screenshots: setup
+	$(PY) scripts/screenshots.py --out $(SCREENSHOTS_DIR)

@@ -28,10 +28,12 @@ from nlp.labels import (
     TEMPLATE_NAMES,
     TOPIC_NAMES,
 )
+from nlp.vocabulary import LABEL_SETS
 from service.web import ui_docs
 from service.web.auth import CSRF_COOKIE
 from service.web.bootstrap import ensure_user
 from service.web.models import ReportRow, User
+from service.web.reportview import topic_colours
 from tests.service.web_fixtures import PASSWORD, ROLES, Site, login, open_site, settings_for
 from tests.service.web_pages_data import FORBIDDEN, Loaded, pages, populate
 
@@ -256,3 +258,12 @@ def test_every_api_operation_has_a_chinese_note(crawl: Crawl) -> None:
     names = {"OpenAPI", "JSON", "CSV", "Parquet", "Lines", "Cohen", "kappa"}
     words = [w for w in re.findall(r"[A-Za-z]{4,}", visible_text(main)) if w not in names]
     assert "接口文档" in main and words == []
+
+
+def test_every_topic_of_every_label_set_has_its_own_colour(crawl: Crawl) -> None:
+    colours = topic_colours()
+    for labels in LABEL_SETS.values():
+        shown = [colours[label] for label in labels if label != "other"]
+        assert all(shown) and len(set(shown)) == len(shown)
+    page = _report(crawl, "report-text")
+    assert all(f".topic-{label} {{ background: {colours[label]}; }}" in page for label in LABEL_SETS[2] if label != "other")

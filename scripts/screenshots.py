@@ -1,0 +1,113 @@
+"""`make screenshots`: a PNG of every page of the web UI as admin, reviewer and viewer, with demo data, taken by
+Playwright in Debian's Chromium (python scripts/screenshots.py [--out DIR] [--roles admin,viewer])."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the page list and demo documents live with the page tests
+
+from tests.service.web_pages_data import FORBIDDEN, pages, populate  # noqa: E402
+
+ACCOUNTS = {"admin": "wang-admin", "reviewer": "li-shenhe", "viewer": "zhao-chakan"}
+PASSWORD = "screenshots-only-9"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 900}
+MAX_HEIGHT = 12_000  # px: a full-page shot is cut here (a long report page stays a readable file)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(data_dir: Path, files_dir: Path) -> tuple[str, object, dict[str, str]]:
+    """Load the demo documents, create one account per role, and start the server in a thread."""
+    import uvicorn
+
+    from service.web.app import create_app
+    from service.web.bootstrap import ensure_user, prepared_state
+    from service.web.settings import Settings
+
+    settings = Settings(data_dir=data_dir, database_url=None, start_worker=False)
+    svc = prepared_state(settings, load_model=True)
+    for role, name in ACCOUNTS.items():
+        ensure_user(svc, name, PASSWORD, role)
+    urls = pages(populate(svc, files_dir))
+    svc.engine.dispose()
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", server, urls
+
+
+def _shoot(page: object, url: str, path: Path) -> int:
+    """Open a page, wait for its images, save a full-page PNG (cut at MAX_HEIGHT); the HTTP status."""
+    response = page.goto(url, wait_until="networkidle")  # type: ignore[attr-defined]
+    height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)  # type: ignore[attr-defined]
+    clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+    page.screenshot(path=str(path), full_page=True, clip=clip)  # type: ignore[attr-defined]
+    return response.status if response else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots and list them; exit 1 when a page answers other than its role allows."""
+    parser = argparse.ArgumentParser(description="每个网页在三种角色下的截图（Playwright + Debian Chromium）")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "screenshots", help="输出目录")
+    parser.add_argument("--roles", default="admin,reviewer,viewer", help="逗号分隔的角色")
+    args = parser.parse_args(argv)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("未找到 Debian 的 chromium（apt-get install chromium）", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    wrong: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="nianbao-shots-") as tmp:
+        base, server, urls = _serve(Path(tmp) / "data", Path(tmp) / "files")
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
+                page = browser.new_page(viewport=VIEWPORT)
+                _shoot(page, f"{base}/login", args.out / "login.png")
+                print(args.out / "login.png")
+                for role in args.roles.split(","):
+                    context = browser.new_context(viewport=VIEWPORT)
+                    page = context.new_page()
+                    page.goto(f"{base}/login")
+                    page.fill("input[name=username]", ACCOUNTS[role])
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("#login-submit")
+                    page.wait_for_url(f"{base}/reports")
+                    for name, url in urls.items():
+                        path = args.out / f"{role}-{name}.png"
+                        status = _shoot(page, base + url, path)
+                        expected = 404 if name == "not-found" else 403 if name in FORBIDDEN[role] else 200
+                        if status != expected:
+                            wrong.append(f"{role} {name}: {status}（应为 {expected}）")
+                        print(path)
+                    context.close()
+                browser.close()
+        finally:
+            server.should_exit = True  # type: ignore[attr-defined]
+    for line in wrong:
+        print("状态不符：" + line, file=sys.stderr)
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
