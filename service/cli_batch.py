@@ -80,20 +80,20 @@ def _summary(result: BatchResult, console: Console) -> None:
 
 
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="folders, globs or manifest CSVs (path, province, city, level, agency, year, published)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder (rerunning into it resumes)")],
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="worker processes (Ray: CPUs of a local Ray)")] = 1,
-    engine: Annotated[EngineName, typer.Option("--engine", help="local process pool or Ray")] = EngineName.local,
-    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local Ray)")] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="previous year: an earlier batch's output folder or a folder of reports")] = None,
-    rubric: Annotated[Path | None, typer.Option("--rubric", help="a rubric TOML file (default: the shipped one)")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds one report may take")] = 120.0,
-    memory_mb: Annotated[int, typer.Option("--memory-mb", help="memory one worker may use (MB)")] = 4096,
-    topics: Annotated[bool, typer.Option("--topics/--no-topics", help="classify narrative sentences by topic")] = True,
-    model: Annotated[Path | None, typer.Option("--model", "-m", help="a local topic model directory")] = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="score again reports that timed out, crashed, ran out of memory or failed through an internal error")] = False,
+    inputs: Annotated[list[str], typer.Argument(help="文件夹、通配路径或清单 CSV（列：path、province、city、level、agency、year、published）")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录（再次运行到同一目录会接着上次继续）")],
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="工作进程数（Ray：本地 Ray 的 CPU 数）")] = 1,
+    engine: Annotated[EngineName, typer.Option("--engine", help="local（本机进程池）或 ray")] = EngineName.local,
+    address: Annotated[str | None, typer.Option("--address", help="Ray 集群地址（默认：在本机启动 Ray）")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="上一年度：以前一次批量评价的输出目录，或一个报告文件夹")] = None,
+    rubric: Annotated[Path | None, typer.Option("--rubric", help="评分细则 TOML 文件（默认：随程序提供的细则）")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="每份报告最多处理的秒数")] = 120.0,
+    memory_mb: Annotated[int, typer.Option("--memory-mb", help="每个工作进程可用的内存（MB）")] = 4096,
+    topics: Annotated[bool, typer.Option("--topics/--no-topics", help="按主题（问题、措施、机制等）给正文句子分类")] = True,
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="本地主题模型目录")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新评价上次超时、崩溃、内存超限或因程序内部错误失败的报告")] = False,
 ) -> None:
-    """Score many reports: results table, rankings by province/year/level, duplicates and an HTML overview."""
+    """批量评价：结果表、按省份/年度/层级的排名、雷同检测和 HTML 总览页。"""
     # The runner (process pool, duplicate detection, scipy) loads only for `batch`, not every command.
     from service.batch.runner import BatchError, run_batch
     from service.batch.settings import BatchSettings, Limits
