@@ -32,3 +32,15 @@ def test_every_test_folder_is_a_package() -> None:
     for folder in (ROOT / "tests").rglob("*"):
         if folder.is_dir() and any(folder.glob("test_*.py")):
             assert (folder / "__init__.py").exists(), folder
+
+
+def test_every_shipped_folder_is_a_listed_package() -> None:
+    """A folder reached only through a parent's package-data glob makes setuptools warn on every build."""
+    packages = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    # training's data and gold folders are read from the checkout, never installed.
+    unshipped = {"training.data", "training.gold"}
+    for top in ("nlp", "models", "eval", "service", "training"):
+        for folder in [ROOT / top, *(ROOT / top).rglob("*")]:
+            if folder.is_dir() and folder.name != "__pycache__" and any(f.is_file() for f in folder.iterdir()):
+                name = ".".join(folder.relative_to(ROOT).parts)
+                assert name in packages or name in unshipped, name
