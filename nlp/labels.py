@@ -271,3 +271,7 @@ _TEMPLATE_KEY = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, TEMPLA
 def for_people(message: str) -> str:
     """A message as people read it: without its English gloss, table formats by name."""
     return _TEMPLATE_KEY.sub(lambda m: TEMPLATE_NAMES[m.group(1)], _GLOSS.sub("", message))
+
+
+# The served topic model's name where the service runs without one (service.web.analyzer says "none").
+NO_MODEL_NAME = "未加载主题模型"
