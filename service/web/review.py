@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlp.labels import JOB_STATUS_NAMES, MODEL_DECISION_NAMES, SECTION_NAMES, TOPIC_NAMES
+from nlp.labels import JOB_STATUS_NAMES, MODEL_DECISION_NAMES, NO_MODEL_NAME, SECTION_NAMES, TOPIC_NAMES
 from service.web import annotation
 from service.web.annotation import AnswerError, QueueFilters
 from service.web.auth import Principal
@@ -276,8 +276,10 @@ def models_page(request: Request, user: Viewer, db: Db, message: str | None = No
     """Versions, the retrain button, and past runs."""
     runs = list(db.scalars(select(RetrainRun).order_by(RetrainRun.id.desc()).limit(20)))
     answers = len(annotation.training_answers(db))
-    retrainer = get_state(request).retrainer
-    return render(request, "models.html", models=_models(get_state(request)), runs=runs, answers=answers,
+    svc = get_state(request)
+    retrainer = svc.retrainer
+    serving = NO_MODEL_NAME if svc.analyzer.classifier is None else svc.analyzer.model_version
+    return render(request, "models.html", models=_models(svc), serving=serving, runs=runs, answers=answers,
                   message=message, readiness=retrainer.readiness(db), max_label_drop=retrainer.settings.retrain_max_label_drop,
                   decision_names=MODEL_DECISION_NAMES, run_status_names=JOB_STATUS_NAMES, local_time=_local_time)
 
@@ -308,4 +310,5 @@ def run_page(request: Request, run_id: int, user: Viewer, db: Db) -> HTMLRespons
     run = db.get(RetrainRun, run_id)
     if run is None:
         raise HTTPException(404, "训练任务不存在")
-    return render(request, "run.html", run=run_dict(run), topic_labels=TOPIC_NAMES)
+    return render(request, "run.html", run=run_dict(run), topic_labels=TOPIC_NAMES, run_status_names=JOB_STATUS_NAMES,
+                  decision_names=MODEL_DECISION_NAMES)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import create_engine, select
 
 from nlp import vocabulary
-from nlp.labels import TOPIC_NAMES
+from nlp.labels import NO_MODEL_NAME, TOPIC_NAMES
 from service.web import annotation
 from service.web.bootstrap import ensure_user, issue_token, load_files
 from service.web.labelsets import current, recheck_note, standing
@@ -209,12 +209,14 @@ def test_review_page_offers_one_key_and_button_per_label_of_the_current_set(
 
 
 def _visible(page: str) -> str:
-    """The text a person reads: no tags, attributes, scripts or styles."""
+    """The text a person reads in the page's own content (the shared header and footer are base.html's): no
+    tags, attributes, scripts or styles."""
+    page = page[page.index("<main>") : page.index("</main>")]
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
-RAW = re.compile(r"\b(seed|promoted|kept|rollback|queued|running|done|failed|draft|submitted|skipped)\b"
+RAW = re.compile(r"\b(seed|promoted|kept|rollback|queued|running|done|failed|draft|submitted|skipped|none)\b"
                  r"|\d{4}-\d\d-\d\dT\d\d")
 
 
@@ -238,6 +240,6 @@ def test_review_pages_print_statuses_decisions_and_times_in_chinese(v2_site: Sit
         assert page.status_code == 200, path
         assert RAW.findall(_visible(page.text)) == [], f"{path} prints internal codes"
     models = _visible(pages["/models"].text)
-    for word in ("初始版本", "已启用", "未启用", "手动切换", "已完成", "失败"):
+    for word in ("初始版本", "已启用", "未启用", "手动切换", "已完成", "失败", NO_MODEL_NAME):
         assert word in models, word
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d：topic-a（手动切换，admin）", models)
