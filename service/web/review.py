@@ -276,10 +276,11 @@ def models_page(request: Request, user: Viewer, db: Db, message: str | None = No
     """Versions, the retrain button, and past runs."""
     runs = list(db.scalars(select(RetrainRun).order_by(RetrainRun.id.desc()).limit(20)))
     answers = len(annotation.training_answers(db))
+    recheck = sum(p["recheck"] for p in annotation.progress(db))
     svc = get_state(request)
     retrainer = svc.retrainer
     serving = NO_MODEL_NAME if svc.analyzer.classifier is None else svc.analyzer.model_version
-    return render(request, "models.html", models=_models(svc), serving=serving, runs=runs, answers=answers,
+    return render(request, "models.html", models=_models(svc), serving=serving, runs=runs, answers=answers, recheck=recheck,
                   message=message, readiness=retrainer.readiness(db), max_label_drop=retrainer.settings.retrain_max_label_drop,
                   decision_names=MODEL_DECISION_NAMES, run_status_names=JOB_STATUS_NAMES, local_time=_local_time)
 

@@ -139,6 +139,8 @@ def test_v1_measures_in_section_one_are_asked_again_first_and_train_nothing_unti
     assert _queue(site, "rev2")["items"][0]["id"] == one_measure, "open to the other reviewers too, first"
     mine = next(p for p in data["progress"] if p["reviewer"] == "reviewer")
     assert (mine["submitted"], mine["skipped"], mine["recheck"]) == (2, 1, 1)
+    models = site.client.get("/models", headers=site.auth("viewer")).text
+    assert re.search(r'id="answer-count">2</strong>.*id="recheck-count">1</strong>', models)
 
     reply = _answer(site, "reviewer", one_measure, "practice")
     assert reply.status_code == 201, reply.text
