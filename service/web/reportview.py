@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.labels import (
     PLACEMENT_NAMES,
+    RULE_DESCRIPTIONS,
+    RULE_NAMES,
     SECTION_NAMES,
     SEVERITY_NAMES,
     TABLE2_BLOCK_NAMES,
     TABLE_TITLES,
-    TEMPLATE_NAMES,
     TOPIC_NAMES,
+    for_people,
 )
 from nlp.report import is_uncertain
 from nlp.vocabulary import LABEL_SETS
@@ -30,9 +31,6 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # Sentence topic colours, given out in label order to every topic of every label set (a report classified under
 # an older set still shows its topics); 其他 stays uncoloured.
 _TOPIC_PALETTE = ("#ffd9d9", "#d6f2da", "#dce8ff", "#f9e3b8", "#ead9f5", "#d4f0f0")
-# Finding messages name table formats by their keys ("表三的175个单元格齐全（v2021格式）"), stored reports included:
-# the page says the format's name instead.
-_TEMPLATE_IN_MESSAGE = re.compile("(" + "|".join(map(re.escape, TEMPLATE_NAMES)) + r")\s*格式")
 PAGES_WHEN_CLEAN = 2  # PDF pages shown when no checked cell failed: the first pages holding table cells
 
 
@@ -167,7 +165,10 @@ def findings_view(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
         sentence = evidence.get("sentence") if isinstance(evidence, dict) else None
         out.append({
             **f,
-            "message": _TEMPLATE_IN_MESSAGE.sub(lambda m: TEMPLATE_NAMES[m.group(1)], f["message"]),
+            # Stored messages may name table formats by key ("v2021格式"): people read the format's name.
+            "message": for_people(f["message"]),
+            "rule_name": RULE_NAMES.get(f["rule"], ""),
+            "rule_description": RULE_DESCRIPTIONS.get(f["rule"], ""),
             "severity_label": SEVERITY_NAMES.get(f["severity"], f["severity"]),
             "cells": [
                 {"label": c.get("label") or cell_label(c["table"], c["row"], c["column"], c.get("block")),

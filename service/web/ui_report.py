@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlp.labels import SECTION_NAMES, TEMPLATE_NAMES
+from nlp.labels import FORMAT_NAMES, SECTION_NAMES, TEMPLATE_NAMES, for_people
 from nlp.report import READ_STATUSES
 from service.web.compare import mark_reuse, name_tail, reuse_ratio, stored_body_key
 from service.web.models import ReportRow
@@ -63,7 +63,7 @@ def report_page(request: Request, report_id: int, user: Viewer, db: Db) -> HTMLR
     others = same_body(db, row) if row.status in READ_STATUSES else []
     return render(request, "report.html", row=row, body=body, view=report_view(body), others=others,
                   previous=previous_year(row, others), section_labels=SECTION_NAMES, year_range=YEAR_RANGE,
-                  template_names=TEMPLATE_NAMES)
+                  template_names=TEMPLATE_NAMES, format_names=FORMAT_NAMES, for_people=for_people)
 
 
 @router.post("/reports/{report_id}/year", response_model=None)
