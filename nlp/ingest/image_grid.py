@@ -12,6 +12,8 @@ from nlp.ingest.ocr_page import Rect
 _TOLERANCE = 4  # pixels: lines this close are one line; a cell edge this near a line lies on it
 _COVERED = 0.6  # share of a cell edge a ruling line must cover to close the cell there
 _MIN_TABLE_ROWS = 2
+_FAINT_CONTRAST = 15  # grey levels a light rule lies below the paper around it
+_FAINT_SHARE = 0.85  # share of a cell edge that must be that dark
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,30 @@ class Grid:
     verticals: tuple[Line, ...]
 
 
-def ink(gray: np.ndarray) -> np.ndarray:
-    """Dark marks against the local background, as a 0/255 mask: evens out a photographed page's light."""
+def ink(gray: np.ndarray, contrast: int = 7) -> np.ndarray:
+    """Marks at least `contrast` grey levels darker than their surroundings, as a 0/255 mask (which evens out a
+    photographed page's light). A low contrast keeps light ruling lines; noise passes too, but it forms no
+    long straight strokes."""
     import cv2
 
     block = max(15, (min(gray.shape) // 40) | 1)
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, contrast)
+
+
+def _faint_line(gray: np.ndarray, y: int, x0: int, x1: int) -> bool:
+    """Whether a horizontal rule the mask lost (too light in a photographed page) is printed at y between x0
+    and x1: smoothed along the line, the darkest of the rows around y stands clearly below the paper nearly
+    everywhere. Noise and JPEG blocks do not stay dark along a whole cell edge; a rule does."""
+    import cv2
+
+    h = gray.shape[0]
+    x0, x1 = x0 + 2 * _TOLERANCE, x1 - 2 * _TOLERANCE
+    if x1 - x0 < 8 or y - 12 < 0 or y + 12 > h:
+        return False
+    strip = cv2.blur(gray[y - 12:y + 12, x0:x1], (9, 1)).astype(np.float32)
+    darkest = strip[12 - _TOLERANCE:12 + _TOLERANCE + 1].min(axis=0)
+    paper = np.median(np.concatenate([strip[:5], strip[-5:]]), axis=0)
+    return float(np.mean(darkest < paper - _FAINT_CONTRAST)) >= _FAINT_SHARE
 
 
 def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[int, int, int]]:
@@ -83,21 +103,23 @@ def ruling_lines(mask: np.ndarray, dpi: float) -> tuple[list[Line], list[Line]]:
     return _merge(_segments(horizontal, True)), _merge(_segments(vertical, False))
 
 
-def _on_both(line: Line, horizontals: list[Line]) -> bool:
-    """A vertical stroke that meets a horizontal line at both ends is a ruling line, not a character's stroke."""
+def _ruled(line: Line, horizontals: list[Line]) -> Line | None:
+    """The vertical line's segments that meet a horizontal line at both ends: ruling, not a character's stroke
+    (a heading's strokes can stand right on a table's top line)."""
     def meets(y: int) -> bool:
         return any(abs(h.at - y) <= _TOLERANCE * 2 and h.covers(line.at - 1, line.at + 1) > 0 for h in horizontals)
 
-    return any(meets(a + _TOLERANCE) and meets(b - _TOLERANCE) for a, b in line.spans)
+    spans = tuple(s for s in line.spans if meets(s[0] + _TOLERANCE) and meets(s[1] - _TOLERANCE))
+    return Line(line.at, spans) if spans else None
 
 
 def grids(gray: np.ndarray, dpi: float) -> list[Grid]:
     """The page's ruled tables, top to bottom."""
     horizontals, verticals = ruling_lines(ink(gray), dpi)
-    verticals = [v for v in verticals if _on_both(v, horizontals)]
+    verticals = [r for v in verticals if (r := _ruled(v, horizontals)) is not None]
     out: list[Grid] = []
     for group in _tables(horizontals, verticals):
-        grid = _cells(*group)
+        grid = _cells(gray, *group)
         if grid is not None:
             out.append(grid)
     return out
@@ -125,20 +147,21 @@ def _tables(horizontals: list[Line], verticals: list[Line]) -> list[tuple[list[L
     return tables
 
 
-def _cells(horizontals: list[Line], verticals: list[Line]) -> Grid | None:
+def _cells(gray: np.ndarray, horizontals: list[Line], verticals: list[Line]) -> Grid | None:
     """Rows of cells between the lines. A cell runs from its top line down to the next line that covers its
     width, so a cell merged over rows is one cell; a band whose top line is missing above a cell continues it."""
     rows: list[tuple[Rect, ...]] = []
+
+    def closes(line: Line, x0: int, x1: int) -> bool:
+        return line.covers(x0 + _TOLERANCE, x1 - _TOLERANCE) >= _COVERED or _faint_line(gray, line.at, x0, x1)
+
     for i, (top, bottom) in enumerate(itertools.pairwise(horizontals)):
         xs = sorted(v.at for v in verticals if v.covers(top.at + _TOLERANCE, bottom.at - _TOLERANCE) >= _COVERED)
         row = []
         for x0, x1 in itertools.pairwise(xs):
-            if x1 - x0 <= 2 * _TOLERANCE or top.covers(x0 + _TOLERANCE, x1 - _TOLERANCE) < _COVERED:
+            if x1 - x0 <= 2 * _TOLERANCE or not closes(top, x0, x1):
                 continue  # the band continues a cell that started higher up
-            end = next(
-                (h.at for h in horizontals[i + 1:] if h.covers(x0 + _TOLERANCE, x1 - _TOLERANCE) >= _COVERED),
-                bottom.at,
-            )
+            end = next((h.at for h in horizontals[i + 1:] if closes(h, x0, x1)), bottom.at)
             row.append((x0, top.at, x1, end))
         if row:
             rows.append(tuple(row))

@@ -27,6 +27,7 @@ _PROSE_SCORE = 0.5  # a text box scored lower outside a table is noise (a stamp,
 # blank cell with ink in it. Below nlp.report.UNCERTAIN_BELOW, so the cell is flagged and the report reviewed.
 _DOUBTFUL = round(UNCERTAIN_BELOW - 0.15, 2)
 _INK_SHARE = 0.004  # dark share of a cell's inside above which a cell with no text found is not blank
+_INK_CONTRAST = 30  # grey levels below the paper that count as a mark in a cell (scanner noise stays above)
 
 # Told of each page an OCR reader starts (page number, pages in the document): `nianbao parse` shows progress.
 progress: ContextVar[Callable[[int, int], None] | None] = ContextVar("ocr_progress", default=None)
@@ -141,6 +142,17 @@ class _Frame:
         return (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
 
 
+def _inner(rect: Rect) -> Rect:
+    """A cell without its ruling lines."""
+    return (rect[0] + 4, rect[1] + 4, rect[2] - 4, rect[3] - 4)
+
+
+def _inked(mask: np.ndarray, rect: Rect) -> bool:
+    """Whether a cell's inside holds marks (a dash, a faint digit) rather than bare paper and noise."""
+    inside = crop(mask, _inner(rect))
+    return float(np.count_nonzero(inside)) / max(inside.size, 1) > _INK_SHARE
+
+
 def _cell(boxes: list[OcrBox], rect: Rect, page_no: int, frame: _Frame, mask: np.ndarray,
           settings: OcrSettings) -> GridCell:
     """One ruled cell: the boxes inside it read in order, normalised as a number, with their lowest score."""
@@ -151,9 +163,7 @@ def _cell(boxes: list[OcrBox], rect: Rect, page_no: int, frame: _Frame, mask: np
         confidence = cell_confidence(min(b.score for b in inner), guessed, settings)
     else:
         # Nothing recognised: blank only if the cell's inside holds no ink a faint digit could have left.
-        inside = crop(mask, (rect[0] + 4, rect[1] + 4, rect[2] - 4, rect[3] - 4))
-        dark = float(np.count_nonzero(inside)) / max(inside.size, 1)
-        confidence = _DOUBTFUL if dark > _INK_SHARE else None
+        confidence = _DOUBTFUL if _inked(mask, rect) else None
     return GridCell(text, page_no, box, span=(box[0], box[2]), confidence=confidence)
 
 
@@ -211,7 +221,12 @@ def read_page_image(gray: np.ndarray, page_no: int, dpi: float, settings: OcrSet
         out.errors.append(ReportError(
             "ocr_page_timeout", f"第 {page_no} 页文字识别超过 {settings.page_seconds:.0f} 秒上限，该页未读取", "warning", page_no))
         return out
-    mask = ink(page.image)
+    mask = ink(page.image, _INK_CONTRAST)
+    blank_with_ink = [cell for grid in table_grids for row in grid.rows for cell in row
+                      if not any(_inside(b.rect, cell) for b in boxes) and _inked(mask, cell)]
+    if blank_with_ink:  # a lone dash or a faint digit the detector missed: read the cell's inside as a whole
+        found, _ = _recognise(rec, page.image, [_inner(cell) for cell in blank_with_ink], deadline)
+        boxes += found
     areas: list[BBox] = []
     for grid in table_grids:
         for row in grid.rows:

@@ -14,6 +14,9 @@ _NUMBERISH = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SBZ][0-9OoDlI|SBZ,.、，]*(?![
 # A thousands separator as a scan shows it: a comma, an enumeration comma or a full-width comma between a digit
 # and exactly three digits.
 _SEPARATOR = re.compile(r"(?<=\d)[,、，](?=\d{3}(?:\D|$))")
+# A lone stroke in a table cell is the not-applicable dash, however the recogniser spells it (一 is "one" in
+# prose, but a table cell holds Arabic digits).
+_DASH = {"一", "_", "~", "～", "ー", "丨"}
 
 
 def normalize_digits(text: str) -> tuple[str, bool]:
@@ -34,5 +37,7 @@ def normalize_digits(text: str) -> tuple[str, bool]:
         guessed = guessed or fixed != token
         return fixed
 
+    if text.strip() in _DASH:
+        return "—", False
     text = _NUMBERISH.sub(fix, text)
     return _SEPARATOR.sub("", text), guessed
