@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from nlp.vocabulary import LABELS
 from service.web.app import create_app
 from service.web.bootstrap import ensure_user, load_files
 from service.web.models import Annotation
@@ -101,7 +102,7 @@ def test_keyboard_only_annotation_then_retraining_shows_metrics_and_decision(liv
         assert decision in ("promoted", "kept")
         old, new = (float(page.locator(sel).inner_text()) for sel in ("#old-macro-f1", "#new-macro-f1"))
         assert (decision == "promoted") == (new >= old)
-        assert page.locator("#run-metrics tr[data-label]").count() == 4
+        assert page.locator("#run-metrics tr[data-label]").count() == len(LABELS)
         browser.close()
     with svc.sessions() as db:  # type: ignore[attr-defined]
         rows = db.query(Annotation).all()

@@ -18,6 +18,7 @@ from service.web.annotation import Frozen
 from service.web.bootstrap import load_files
 from service.web.db import alembic_config
 from service.web.models import AnnotationItem, ReportRow, ReportSplit
+from tests.service.test_web_review import YEAR_WORK
 from tests.service.web_fixtures import SAMPLES, Site, open_site, settings_for
 
 SAMPLE = SAMPLES / "chenghu-city-2020.html"
@@ -134,7 +135,7 @@ def two_report_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     # One base sentence per topic, so every label is seen whatever the reviewers answered.
     base = tmp / "base.jsonl"
     base.write_text("".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) + "\n" for t, lab in (
-        ("政策解读形式较为单一。", "problem"), ("组织开展专题培训三场。", "measure"),
+        ("政策解读形式较为单一。", "problem"), ("下一步将加强业务培训。", "measure"), ("组织开展专题培训三场。", YEAR_WORK),
         ("建立信息发布审查机制。", "mechanism"), ("二、主动公开政府信息情况", "other"))), encoding="utf-8")
     # No background worker: load_files reads both reports in this thread before the tests start.
     settings = settings_for(tmp / "data", topic_model="default", retrain_base_data=str(base), retrain_epochs=1,
