@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import os
 import re
 import sys
 from collections.abc import Callable
 from functools import wraps
+from types import ModuleType
 from typing import Any
 
 import typer.core
-import typer.rich_utils as rich_utils
 from typer._click import core as click_core
 from typer._click import formatting
+
+_RICH_UTILS = "typer.rich_utils"
 
 # Typer reads these module constants when it draws a help page; its own gettext catalogue has no Chinese.
 _PANEL_WORDS = {
@@ -73,6 +77,41 @@ def piped_width() -> int | None:
     return PIPE_WIDTH
 
 
+def _words_into(rich_utils: ModuleType) -> None:
+    if rich_utils.MAX_WIDTH is None:
+        rich_utils.MAX_WIDTH = piped_width()
+    for name, words in _PANEL_WORDS.items():
+        setattr(rich_utils, name, words)
+    # Typer's rich help highlights the usage line by its English prefix; highlight ours the same way.
+    rich_utils.highlighter.highlights = [re.sub(r"Usage: ", "用法：", h) for h in rich_utils.highlighter.highlights]
+
+
+class _WordsOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Puts the words into typer.rich_utils when Typer first imports it, for a help page or an error.
+
+    Importing it up front would cost every command about 0.2 s (rich's markdown and panels) for pages
+    that `parse` or `score` never draw.
+    """
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name != _RICH_UTILS:
+            return None
+        sys.meta_path.remove(self)  # one module, once
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        self._inner = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._inner.exec_module(module)
+        _words_into(module)
+
+
 _installed = False
 
 
@@ -82,12 +121,10 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    if rich_utils.MAX_WIDTH is None:
-        rich_utils.MAX_WIDTH = piped_width()
-    for name, words in _PANEL_WORDS.items():
-        setattr(rich_utils, name, words)
-    # Typer's rich help highlights the usage line by its English prefix; highlight ours the same way.
-    rich_utils.highlighter.highlights = [re.sub(r"Usage: ", "用法：", h) for h in rich_utils.highlighter.highlights]
+    if _RICH_UTILS in sys.modules:
+        _words_into(sys.modules[_RICH_UTILS])
+    else:
+        sys.meta_path.insert(0, _WordsOnImport())
     formatting.HelpFormatter.write_usage = _chinese_usage(formatting.HelpFormatter.write_usage)
     click_core.Command.get_help_option = _chinese_help_option(click_core.Command.get_help_option)
     for cls in (typer.core.TyperArgument, typer.core.TyperOption):
