@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -16,45 +10,12 @@ from nlp.vocabulary import LABELS
 from service.web.app import create_app
 from service.web.bootstrap import ensure_user, load_files
 from service.web.models import Annotation
+from tests.service.browser_fixtures import chromium, login, needs_chromium, serve
 from tests.service.test_web_review import SAMPLE, retrain_settings
 from tests.service.web_fixtures import PASSWORD
 
-CHROMIUM = os.environ.get("NIANBAO_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None or not os.path.exists(CHROMIUM),
-                                reason="Debian chromium is not installed")
-
-
-@contextmanager
-def serve(app: object) -> Iterator[str]:
-    """Run an app under uvicorn in a thread on a free local port; yields its base URL."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
-def login(page: object, base: str, user: str) -> None:
-    """Log in through the form and wait for the report list."""
-    page.goto(f"{base}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", user)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("#login-submit")  # type: ignore[attr-defined]
-    page.wait_for_url(f"{base}/reports")  # type: ignore[attr-defined]
+pytest.importorskip("playwright.sync_api")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +33,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
 
 def test_keyboard_only_annotation_then_retraining_shows_metrics_and_decision(live: tuple[str, object]) -> None:
     base, svc = live
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page()
+    with chromium() as browser:
+        page = browser.new_page()  # type: ignore[attr-defined]
         login(page, base, "admin")
         page.goto(f"{base}/review")
         page.wait_for_selector("#review-card:not([hidden])")
@@ -103,7 +63,6 @@ def test_keyboard_only_annotation_then_retraining_shows_metrics_and_decision(liv
         old, new = (float(page.locator(sel).inner_text()) for sel in ("#old-macro-f1", "#new-macro-f1"))
         assert (decision == "promoted") == (new >= old)
         assert page.locator("#run-metrics tr[data-label]").count() == len(LABELS)
-        browser.close()
     with svc.sessions() as db:  # type: ignore[attr-defined]
         rows = db.query(Annotation).all()
     assert sum(a.status == "submitted" for a in rows) == 21 and sum(a.status == "draft" for a in rows) == 1

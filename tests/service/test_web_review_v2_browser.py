@@ -5,7 +5,6 @@ answer to give again."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,12 +14,12 @@ from nlp.labels import TOPIC_NAMES
 from service.web.app import create_app
 from service.web.bootstrap import ensure_user, load_files
 from service.web.models import AnnotationItem, User
+from tests.service.browser_fixtures import chromium, login, needs_chromium, serve
 from tests.service.test_web_review import SAMPLE, write_test_split
-from tests.service.test_web_review_browser import ARGS, CHROMIUM, login, serve
 from tests.service.web_fixtures import PASSWORD, settings_for
 
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None or not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+pytest.importorskip("playwright.sync_api")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +39,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+    """A fresh Chromium per test (each test logs in as someone else)."""
+    with chromium() as instance:
+        yield instance
 
 
 def _review(browser: object, base: str, user: str) -> object:
