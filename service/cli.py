@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from eval.scoring import RubricError, load_rubric
-from nlp.serialize import report_to_json
+from nlp.report import Report
 from service import cli_help
 from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze, read
 from service.cli_batch import batch
@@ -50,6 +50,13 @@ def console() -> Console:
     return Console(width=cli_help.piped_width())
 
 
+def _print_json(report: Report) -> None:
+    # The JSON contract's models (pydantic, about 0.3 s to import) load only when JSON is asked for.
+    from nlp.serialize import report_to_json
+
+    sys.stdout.write(report_to_json(report) + "\n")
+
+
 def load_topics(model: Path | None, topics: bool) -> Topics:
     """The topic model the options name; a model the user named that cannot be loaded is a usage error."""
     if not topics:
@@ -70,7 +77,7 @@ def parse(
     """把报告读成规定结构：六个部分、三张统计表、基本信息和句子主题。"""
     report = read(Document.of_path(file), load_topics(model, topics))
     if output is OutputFormat.json:
-        sys.stdout.write(report_to_json(report) + "\n")
+        _print_json(report)
     else:
         render_report(report, console())
     if report.status == "failed":
@@ -97,7 +104,7 @@ def score(
     last_year = read(Document.of_path(previous), classifier) if previous else None
     report = analyze(Document.of_path(file), classifier, previous=last_year, rubric=chosen)
     if output is OutputFormat.json:
-        sys.stdout.write(report_to_json(report) + "\n")
+        _print_json(report)
     else:
         render_score(report, console(), chosen)
     if report.status == "failed":
