@@ -338,6 +338,11 @@ def _suggestion_dict(sugg: Suggestion | None) -> dict[str, Any] | None:
             "scores": json.loads(sugg.scores), "uncertainty": sugg.uncertainty, "model_version": sugg.model_version}
 
 
+def label_choices(labels: Iterable[str]) -> str:
+    """What a refused label should have been: each topic's Chinese name with the code the API takes."""
+    return "标签应为：" + "、".join(f"{TOPIC_NAMES.get(k, k)}（{k}）" for k in labels)
+
+
 class AnswerError(ValueError):
     """An answer that cannot be recorded (unknown item, label or status)."""
 
@@ -355,7 +360,7 @@ def answer(db: Session, item_id: int, reviewer_id: int, label: str | None, statu
         raise AnswerError(f"status 应为 {'/'.join(STATUSES)}")
     version, labels = current()
     if (status == "submitted" or label is not None) and label not in labels:
-        raise AnswerError(f"label 应为 {'/'.join(labels)}")
+        raise AnswerError(label_choices(labels))
     sugg = db.scalar(select(Suggestion.id).where(Suggestion.item_id == item_id, Suggestion.current.is_(True)))
     row = Annotation(item_id=item_id, reviewer_id=reviewer_id, label=None if status == "skipped" else label,
                      status=status, kind=kind, label_set=version, suggestion_id=sugg, created=utcnow())
@@ -542,7 +547,7 @@ class ImportRow(BaseModel):
         if labels is None:
             raise ValueError(f"label_set 应为 {'/'.join(map(str, vocabulary.LABEL_SETS))}")
         if self.label is not None and self.label not in labels:
-            raise ValueError(f"label 应为 {'/'.join(labels)}")
+            raise ValueError(label_choices(labels))
         return self
 
 

@@ -119,7 +119,8 @@ def test_v1_measures_in_section_one_are_asked_again_first_and_train_nothing_unti
     _answer(site, "reviewer", one_other, "other")
     _answer(site, "reviewer", one_skipped, None, "skipped")
     _answer(site, "reviewer", five_measure, "measure")
-    assert _answer(site, "reviewer", one_other, "practice").status_code == 422, "no practice under set 1"
+    refused = _answer(site, "reviewer", one_other, "practice")
+    assert refused.status_code == 422 and "其他（other）" in refused.json()["detail"], "no practice under set 1"
     with site.svc.sessions() as db:
         assert {a.label_set for a in db.scalars(select(Annotation))} == {1}
     assert _trained(site) == {str(one_measure): "measure", str(one_other): "other", str(five_measure): "measure"}
@@ -174,7 +175,7 @@ def test_export_and_import_carry_the_label_set(v2_site: Site, monkeypatch: pytes
     out = site.client.post("/api/review/import", headers=site.auth("admin"),
                            content="".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()).json()
     assert out["added"] == 1 and out["n_errors"] == 2
-    assert "第 1 行" in out["errors"][0] and "problem/measure/mechanism/other" in out["errors"][0]
+    assert "第 1 行" in out["errors"][0] and "问题（problem）、措施（measure）、机制（mechanism）、其他（other）" in out["errors"][0]
     assert "第 3 行" in out["errors"][1] and "label_set" in out["errors"][1]
     data = _queue(site, "reviewer")
     assert data["items"][0]["id"] == item and data["items"][0]["recheck"], "an imported v1 measure of 一 is asked again"
