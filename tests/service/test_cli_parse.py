@@ -33,9 +33,10 @@ def test_parse_readable_view_shows_the_tables() -> None:
 
 
 def test_failed_document_exits_2_with_the_reason() -> None:
-    result = runner.invoke(app, ["parse", str(FIXTURES / "scanned.pdf"), "--format", "json"])
+    # (A scanned PDF is read by OCR now; an encrypted one still cannot be read.)
+    result = runner.invoke(app, ["parse", str(FIXTURES / "encrypted.pdf"), "--format", "json"])
     assert result.exit_code == 2
-    assert json.loads(result.stdout)["errors"][0]["code"] == "no_text_layer"
+    assert json.loads(result.stdout)["errors"][0]["code"] == "encrypted"
 
 
 def test_parse_fills_sentence_topics_from_the_shipped_model() -> None:
