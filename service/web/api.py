@@ -153,7 +153,7 @@ def ranking(user: Viewer, db: Db, f: FilterDep, page: PageNo = 1, per_page: PerP
             ) -> dict[str, Any]:
     """Reports read whole, ranked within their groups: higher score first, then fewer errors; a tie on both
     shares a rank (1, 1, 3). Reports that could not be read, are not reports or have tables we could not read
-    are never ranked: `unranked` lists them (newest first, at most 200) with their status and reason."""
+    are never ranked: `unranked` lists them (newest first, at most 50) with their status and reason."""
     by = grouping(group_by)
     result = rankings(db, f, by, page, per_page)
     apart = unranked(db, f)

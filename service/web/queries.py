@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from nlp.labels import STATUS_NAMES, reason_name
 from service.web.analyzer import Ranked, rank_rows
 from service.web.models import FindingRow, ReportRow
-from service.web.rankcache import CACHE
+from service.web.rankcache import CACHE, RANKINGS
 
 SORTABLE = {
     "id": ReportRow.id, "score": ReportRow.score, "year": ReportRow.year, "agency": ReportRow.agency,
@@ -23,7 +23,7 @@ GROUPINGS = ("province", "city", "level", "year")
 # Scores that compare: only reports read whole. One with parts we could not read (needs_review), one that could
 # not be read or is not a report (failed) is listed apart, never ranked or averaged.
 COMPARABLE = ReportRow.score.is_not(None) & (ReportRow.status == "ok")
-UNRANKED_SHOWN = 200  # reports listed apart on one page; the total is always given
+UNRANKED_SHOWN = 50  # reports listed apart on one page; the total is always given
 LIST_COLUMNS = (ReportRow.id, ReportRow.filename, ReportRow.format, ReportRow.status, ReportRow.title,
                 ReportRow.agency, ReportRow.region, ReportRow.province, ReportRow.city, ReportRow.level,
                 ReportRow.year, ReportRow.template, ReportRow.score, ReportRow.errors, ReportRow.warnings,
@@ -116,7 +116,11 @@ def _ranked(db: Session, filters: Filters, by: tuple[str, ...]) -> list[Ranked]:
 def rankings(db: Session, filters: Filters, by: tuple[str, ...] = (), page: int = 1, per_page: int = 50) -> Page:
     """Reports read whole, ranked within groups (eval.ranking: score, then fewer errors; ties share a rank).
     The ranking is cached until a report changes (service.web.rankcache), so paging 10,000 is cheap."""
-    ranked = CACHE.get(db, ("ranked", filters, by), lambda: _ranked(db, filters, by))
+    return CACHE.get(db, ("page", filters, by, page, per_page), lambda: _rankings_page(db, filters, by, page, per_page))
+
+
+def _rankings_page(db: Session, filters: Filters, by: tuple[str, ...], page: int, per_page: int) -> Page:
+    ranked = RANKINGS.get(db, (filters, by), lambda: _ranked(db, filters, by))
     start = (page - 1) * per_page
     chosen = ranked[start : start + per_page]
     ids = [int(r.id) for r in chosen]
@@ -221,3 +225,18 @@ def overview(db: Session, filters: Filters) -> Overview:
     return CACHE.get(db, ("overview", filters), lambda: Overview(
         score_histogram(db, filters), mean_by(db, filters, "province"), mean_by(db, filters, "level"),
         {name: distinct_values(db, name) for name in GROUPINGS}))
+
+
+@dataclass(frozen=True)
+class RankingsView:
+    """Everything the rankings page shows: one page of the ranking, the charts' data and the unranked reports."""
+
+    page: Page
+    overview: Overview
+    unranked: Page
+
+
+def rankings_view(db: Session, filters: Filters, by: tuple[str, ...], page: int, per_page: int) -> RankingsView:
+    """The rankings page's data under one cache entry, so a repeated page costs one fingerprint query."""
+    return CACHE.get(db, ("view", filters, by, page, per_page), lambda: RankingsView(
+        rankings(db, filters, by, page, per_page), overview(db, filters), unranked(db, filters)))

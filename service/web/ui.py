@@ -33,9 +33,7 @@ from service.web.queries import (
     distinct_values,
     grouping,
     list_reports,
-    overview,
-    rankings,
-    unranked,
+    rankings_view,
 )
 from service.web.state import Forbidden, ServiceState, get_db, get_state, principal, require
 from service.web.uploads import TooLarge, accept, read_limited, refusals_from, refusals_token
@@ -145,16 +143,16 @@ def rankings_page(request: Request, user: Viewer, db: Db, f: FilterDep, page: An
     """Rankings with charts (score distribution, mean scores by province and by level) of the reports read
     whole; the ones that are not ranked are listed apart with their reason."""
     by = grouping(group_by, group)
-    result = rankings(db, f, by, page, 50)
-    data = overview(db, f)
+    view = rankings_view(db, f, by, page, 50)
+    data = view.overview
     svgs = {
         "histogram": charts.histogram_svg(data.histogram),
         "province": charts.bars_svg(data.by_province, "各省平均得分", "chart-province"),
         "level": charts.bars_svg([(LEVEL_NAMES.get(g, g), m, n) for g, m, n in data.by_level],
                                  "各层级平均得分", "chart-level"),
     }
-    return render(request, "rankings.html", page=result, f=f, group_by=by, groupings=GROUPING_NAMES, charts=svgs,
-                  options=data.options, unranked=unranked(db, f), params=f.params(), urlencode=urlencode)
+    return render(request, "rankings.html", page=view.page, f=f, group_by=by, groupings=GROUPING_NAMES, charts=svgs,
+                  options=data.options, unranked=view.unranked, params=f.params(), urlencode=urlencode)
 
 
 @router.get("/upload", response_class=HTMLResponse)

@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import UploadFile
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from nlp.ingest.detect import detect_format
+from nlp.labels import CODE_DESCRIPTIONS, CODE_NAMES, describe
 from service.web.analyzer import is_supported
 from service.web.jobs import Enqueued, enqueue, new_batch
 from service.web.state import ServiceState
@@ -114,6 +116,16 @@ def _zip_members(data: bytes, svc: ServiceState) -> tuple[list[tuple[str, bytes]
     return files, rejected
 
 
+# What a refused file is, as the readers' failure codes name it (nlp.labels), so the upload and the report agree.
+_REFUSED_AS = {"empty": "empty_file", "doc": "old_word_format", "binary": "unsupported_format"}
+
+
+def refusal_reason(data: bytes, name: str) -> str:
+    """Why a file is not queued, in Chinese: what it is and what to do ("旧版 Word 格式：…另存为 .docx 或 PDF。")."""
+    code = _REFUSED_AS.get(detect_format(data, name), "unsupported_format")
+    return describe(CODE_NAMES, CODE_DESCRIPTIONS, code)
+
+
 def accept(svc: ServiceState, uploads: list[tuple[str, bytes]], user_id: int | None) -> UploadResult:
     """Queue every readable document among the uploads (zips are expanded)."""
     result = UploadResult(new_batch())
@@ -126,7 +138,7 @@ def accept(svc: ServiceState, uploads: list[tuple[str, bytes]], user_id: int | N
             members = [(name, data)]
         for member_name, content in members:
             if not is_supported(content, member_name):
-                result.rejected.append({"filename": member_name, "reason": "不是可读取的报告文件（PDF、DOCX、HTML 或文本）"})
+                result.rejected.append({"filename": member_name, "reason": refusal_reason(content, member_name)})
                 continue
             result.jobs.append(enqueue(svc.sessions, svc.blobs, member_name, content, result.batch, user_id))
     if result.jobs:

@@ -4,9 +4,7 @@ document, times are Beijing time in Chinese, the 403 page names the role in Chin
 from __future__ import annotations
 
 import re
-import struct
 import time
-import zlib
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
@@ -19,15 +17,9 @@ from tests.service.web_fixtures import FIXTURES, SAMPLES, Site, csrf_of, login
 sqlite_site = web_fixtures.sqlite_site  # the shared fixture, under its own name for pytest
 
 
-def _png() -> bytes:
-    """A real 16×16 grey PNG: a picture, not a report."""
-    raw = b"".join(b"\x00" + bytes(range(48)) for _ in range(16))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+def _old_word() -> bytes:
+    """An old binary Word file (OLE container): a format we do not read, refused at upload."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8
 
 
 def _report_text(i: int) -> bytes:
@@ -53,7 +45,7 @@ def _rows(html: str, table: str) -> list[str]:
 def test_five_files_two_refused_shows_three_jobs_and_both_refusals(sqlite_site: Site) -> None:
     token = login(sqlite_site.client, "reviewer")
     files = [("files", (f"report-{i}.txt", _report_text(i), "text/plain")) for i in range(3)]
-    files += [("files", ("empty.txt", b"", "text/plain")), ("files", ("photo.png", _png(), "image/png"))]
+    files += [("files", ("empty.txt", b"", "text/plain")), ("files", ("minutes.doc", _old_word(), "application/msword"))]
     response = sqlite_site.client.post("/upload", files=files, data={"csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303
     target = response.headers["location"]
@@ -62,8 +54,9 @@ def test_five_files_two_refused_shows_three_jobs_and_both_refusals(sqlite_site: 
     assert len(_rows(html, "jobs-table")) == 3
     refused = _rows(html, "rejected-table")
     assert len(refused) == 2
-    assert "empty.txt" in refused[0] + refused[1] and "photo.png" in refused[0] + refused[1]
-    assert all("不是可读取的报告文件" in row for row in refused)
+    reasons = {re.search(r"<td>([^<]+)</td>", row).group(1): row for row in refused}
+    assert "空文件：文件没有内容。" in reasons["empty.txt"]
+    assert "旧版 Word 格式" in reasons["minutes.doc"] and "另存为 .docx 或 PDF" in reasons["minutes.doc"]
     assert "共 2 个" in html
     # A forged list of refusals is not shown.
     forged = target.split("refused=")[0] + "refused=" + "x" * 40
