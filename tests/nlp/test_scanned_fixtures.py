@@ -189,6 +189,14 @@ def test_grading_tells_exact_flagged_and_silently_wrong_cells() -> None:
     assert len(misread(None).silent) == 1 and misread(None).exact == 199
     assert misread(0.4).flagged == 1 and misread(0.4).silent == []
 
+    from nlp.report import Unreadable
+
+    kept = tuple(c for c in report.tables.cells if not (c.table == "table4" and c.row == "review"))
+    lost = replace(report, tables=replace(report.tables, cells=kept))
+    assert (grade(truth, lost).missing, grade(truth, lost).missing_unexcused) == (5, 5)
+    said = replace(lost, tables=replace(lost.tables, unreadable=(Unreadable("table4", "misaligned", "", ("review",)),)))
+    assert (grade(truth, said).missing, grade(truth, said).missing_unexcused) == (5, 0)
+
 
 @pytest.fixture(scope="module")
 def table_scan_read(tmp_path_factory: pytest.TempPathFactory) -> object:
