@@ -53,7 +53,7 @@ def test_fixture_folder_records_failures_and_goes_on(fixture_batch: Path) -> Non
     assert sorted(rows) == reports
     assert rows["encrypted.pdf"]["status"] == "failed"
     assert rows["encrypted.pdf"]["error_code"] == "encrypted"
-    assert rows["scanned.pdf"]["error_code"] == "no_text_layer"
+    assert rows["empty.pdf"]["status"] == "failed" and rows["empty.pdf"]["error_code"] == "empty_file"
     assert rows["truncated.pdf"]["error_reason"]
     assert rows["v2021-complete.pdf"]["status"] == "ok"
     assert rows["v2021-complete.pdf"]["agency"] == "青川市临江区人民政府"
