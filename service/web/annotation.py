@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -217,25 +218,23 @@ def refresh_suggestions(db: Session, analyzer: Analyzer, batch: int = 512) -> in
 
 @dataclass(frozen=True)
 class Latest:
-    """A reviewer's latest answer to an item, and whether it stands under the label set now in use."""
+    """A reviewer's latest answer to an item, and whether it stands under the label set now in use.
 
-    answer: Annotation
+    Plain columns, not ORM rows: the progress table is recomputed after every answer, over every answer.
+    """
+
+    id: int
+    item_id: int
+    reviewer_id: int
+    label: str | None
+    status: str
+    label_set: int
     section: str | None
 
-    @property
-    def status(self) -> str:
-        """The answer's status."""
-        return self.answer.status
-
-    @property
-    def label(self) -> str | None:
-        """The answer's label."""
-        return self.answer.label
-
-    @property
+    @cached_property
     def standing(self) -> Standing:
         """valid, recheck (the current set split its label here) or void (its label is gone)."""
-        return standing(self.answer.label, self.answer.label_set, self.section)
+        return standing(self.label, self.label_set, self.section)
 
     @property
     def done(self) -> bool:
@@ -250,19 +249,20 @@ class Latest:
     @property
     def note(self) -> str | None:
         """Why the queue asks again, in Chinese (None for a standing or unfinished answer)."""
-        return recheck_note(self.label, self.answer.label_set, self.section) if self.stale else None
+        return recheck_note(self.label, self.label_set, self.section) if self.stale else None
 
 
 def _latest_answers(db: Session, kind: str = "review",
                     item_ids: Iterable[int] | None = None) -> dict[tuple[int, int], Latest]:
-    """The latest answer row per (item, reviewer) of one kind, with the item's section (label sets need it)."""
+    """The latest answer per (item, reviewer) of one kind, with the item's section (label sets need it)."""
     latest = (select(func.max(Annotation.id)).where(Annotation.kind == kind)
               .group_by(Annotation.item_id, Annotation.reviewer_id))
-    query = (select(Annotation, AnnotationItem.section).join(AnnotationItem, AnnotationItem.id == Annotation.item_id)
-             .where(Annotation.id.in_(latest)))
+    query = (select(Annotation.id, Annotation.item_id, Annotation.reviewer_id, Annotation.label, Annotation.status,
+                    Annotation.label_set, AnnotationItem.section)
+             .join(AnnotationItem, AnnotationItem.id == Annotation.item_id).where(Annotation.id.in_(latest)))
     if item_ids is not None:
         query = query.where(Annotation.item_id.in_(list(item_ids)))
-    return {(a.item_id, a.reviewer_id): Latest(a, section) for a, section in db.execute(query)}
+    return {(row.item_id, row.reviewer_id): Latest(*row) for row in db.execute(query)}
 
 
 def queue(db: Session, reviewer_id: int, filters: QueueFilters, limit: int = 50,
@@ -325,7 +325,7 @@ def _entry(item: AnnotationItem, sugg: Suggestion | None, filename: str, agency:
         "section": item.section, "section_label": SECTION_NAMES.get(item.section or "", "（未归入部分）"),
         "text": item.text, "before": item.before, "after": item.after,
         "suggestion": _suggestion_dict(sugg),
-        "answer": ({"label": mine.label, "status": mine.status, "label_set": mine.answer.label_set}
+        "answer": ({"label": mine.label, "status": mine.status, "label_set": mine.label_set}
                    if mine else None),
         "recheck": note,
     }
@@ -374,7 +374,7 @@ def undo(db: Session, item_id: int, reviewer_id: int) -> Annotation | None:
     no such label), so history shows both steps."""
     latest = _latest_answers(db, item_ids=[item_id]).get((item_id, reviewer_id))
     if latest is None or latest.status == "draft":
-        return latest.answer if latest else None
+        return db.get(Annotation, latest.id) if latest else None
     label = latest.label if latest.label in current()[1] else None
     return answer(db, item_id, reviewer_id, label, "draft")
 
@@ -401,9 +401,17 @@ def progress(db: Session) -> list[dict[str, Any]]:
     """Per reviewer: submitted, skipped and draft items, answers to give again under the current label set
     (recheck, not counted as submitted), and what is still open to them."""
     names = dict(db.execute(select(User.id, User.username)).all())
+    # Counted by the database per kind of answer (it runs after every answer, over every answer); whether an
+    # answer stands depends only on its label, label set and section, so each kind is judged once.
+    latest = (select(func.max(Annotation.id)).where(Annotation.kind == "review")
+              .group_by(Annotation.item_id, Annotation.reviewer_id))
+    kinds = (Annotation.reviewer_id, Annotation.status, Annotation.label, Annotation.label_set, AnnotationItem.section)
     counts: dict[int, dict[str, int]] = {}
-    for (_, reviewer), a in _latest_answers(db).items():
-        counts.setdefault(reviewer, dict.fromkeys((*STATUSES, "recheck"), 0))["recheck" if a.stale else a.status] += 1
+    for reviewer, status, label, label_set, section, n in db.execute(
+            select(*kinds, func.count()).join(AnnotationItem, AnnotationItem.id == Annotation.item_id)
+            .where(Annotation.id.in_(latest)).group_by(*kinds)):
+        stale = status in FINAL and standing(label, label_set, section) != "valid"
+        counts.setdefault(reviewer, dict.fromkeys((*STATUSES, "recheck"), 0))["recheck" if stale else status] += n
     total = db.scalar(select(func.count(AnnotationItem.id)).where(AnnotationItem.frozen.is_(False))) or 0
     assigned = dict(db.execute(select(Assignment.reviewer_id, func.count(Assignment.id))
                                .group_by(Assignment.reviewer_id)).all())
