@@ -30,9 +30,14 @@ def _scored(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("status") == "ok" and r.get("score") is not None]
 
 
+# Outcomes that come with a report JSON (and so a page); a worker that timed out, ran out of memory or
+# crashed returned none.
+_WITH_REPORT = ("ok", "needs_review", "failed")
+
+
 def report_link(row: dict[str, Any]) -> dict[str, str]:
     """The file's name with relative links to its page and JSON in reports/ (the folder moves as a whole)."""
-    sha = str(row.get("sha256") or "")
+    sha = str(row.get("sha256") or "") if row.get("status") in _WITH_REPORT else ""
     return {"name": Path(str(row["path"])).name, "page": f"reports/{sha}.html" if sha else "",
             "json": f"reports/{sha}.json" if sha else ""}
 

@@ -45,6 +45,8 @@ def test_few_reports_make_one_list_with_shared_places_and_relative_links() -> No
     failures = _section(page, "failures")
     assert "r04.pdf" in failures and CODE_NAMES["not_a_report"] in failures and STATUS_NAMES["timeout"] in failures
     assert "r04.pdf" not in ranked and "not_a_report" not in page
+    assert f'href="reports/{4:064x}.html"' in failures  # a failed document's page says why
+    assert f"reports/{5:064x}" not in page  # a worker that timed out left no report to link to
     # The failed rules table names each rule and what it asks for.
     assert RULE_NAMES["T3-R1"] in page and RULE_DESCRIPTIONS["T3-R1"] in page and "T3-R1" not in page
 
