@@ -4,8 +4,10 @@ Playwright in Debian's Chromium (python scripts/screenshots.py [--out DIR] [--ro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -54,13 +56,39 @@ def _serve(data_dir: Path, files_dir: Path) -> tuple[str, object, dict[str, str]
     return f"http://127.0.0.1:{port}", server, urls
 
 
+def _wait_for_images(page: object, timeout: float = 60.0) -> None:
+    """Wait until every image of the page has loaded or failed (polled: the pages' CSP forbids eval, which
+    Playwright's wait_for_function needs)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("[...document.images].every(i => i.complete)"):  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            raise TimeoutError("images did not load")
+        time.sleep(0.1)
+
+
 def _shoot(page: object, url: str, path: Path) -> int:
     """Open a page, wait for its images, save a full-page PNG (cut at MAX_HEIGHT); the HTTP status."""
-    response = page.goto(url, wait_until="networkidle")  # type: ignore[attr-defined]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    response = page.goto(url, wait_until="load")  # type: ignore[attr-defined]
+    # Pages that poll (the review queue, running jobs) never go quiet: a few seconds is enough for them.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=5_000)  # type: ignore[attr-defined]
+    # Lazy images below the fold would be blank in a full-page shot: load them all, then wait for them.
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")  # type: ignore[attr-defined]
+    _wait_for_images(page)
     height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)  # type: ignore[attr-defined]
     clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
     page.screenshot(path=str(path), full_page=True, clip=clip)  # type: ignore[attr-defined]
     return response.status if response else 0
+
+
+def has_chinese_font() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (without one every character is a box)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    return bool(subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30).stdout.strip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         print("未找到 Debian 的 chromium（apt-get install chromium）", file=sys.stderr)
+        return 2
+    if not has_chinese_font():
+        print("没有中文字体，截图里的汉字会是方框：apt-get install fonts-noto-cjk（或 fonts-wqy-microhei）", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 

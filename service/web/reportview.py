@@ -18,7 +18,7 @@ from nlp.labels import (
     for_people,
 )
 from nlp.report import is_uncertain
-from nlp.vocabulary import LABEL_SETS
+from nlp.vocabulary import LABEL_SETS, LABELS
 from service.web.analyzer import (
     cell_key,
     cell_label,
@@ -152,7 +152,8 @@ def sections_view(body: dict[str, Any]) -> list[dict[str, Any]]:
         ]
         # A sub-item's own heading line ("（一）主动公开情况") reads as a heading, not as a sentence.
         items = {f"{i['label']}{i['title']}" for i in sec.get("items", [])}
-        inside = [{**s, "subheading": s["text"].strip() in items} for s in _without_heading(inside, sec["title"])]
+        inside = [{**s, "subheading": s["text"].strip().rstrip("。：:") in items}
+                  for s in _without_heading(inside, sec["title"])]
         out.append({**sec, "label": SECTION_NAMES.get(sec["key"], sec["title"]), "sentences": inside})
     return out
 
@@ -190,6 +191,7 @@ def report_view(body: dict[str, Any]) -> dict[str, Any]:
     failing = _failing(findings)
     cells = body.get("cells", [])
     shown = findings_view(findings)
+    present = {s.get("topic") for s in body.get("sentences", [])}
     return {
         "sections": sections_view(body),
         "tables": tables_view(cells, failing),
@@ -200,6 +202,7 @@ def report_view(body: dict[str, Any]) -> dict[str, Any]:
         "undecided": [f for f in shown if f["passed"] is None],
         "failed": sum(1 for f in findings if f.get("passed") is False and f.get("severity") != "info"),
         "topics": any(s.get("topic") for s in body.get("sentences", [])),
-        "topic_labels": {k: TOPIC_NAMES.get(k, k) for k in topic_colours()},
+        # The legend: the served label set's topics, and any other topic this report's sentences carry.
+        "topic_labels": {k: TOPIC_NAMES.get(k, k) for k in topic_colours() if k in LABELS or k in present},
         "topic_colours": topic_colours(),
     }

@@ -42,7 +42,7 @@ def same_body(db: Session, row: ReportRow, limit: int = 200) -> list[ReportRow]:
     candidates = db.scalars(
         select(ReportRow).where(ReportRow.id != row.id, ReportRow.status.in_(READ_STATUSES),
                                 ReportRow.agency.like(f"%{tail}", escape="\\"))
-        .order_by(ReportRow.year.desc(), ReportRow.id.desc()).limit(limit)
+        .order_by(ReportRow.year.desc().nulls_last(), ReportRow.id.desc()).limit(limit)
     ).all()
     return [c for c in candidates if stored_body_key(c.agency, c.province, c.city) == key]
 
@@ -122,12 +122,13 @@ def _sentences(body: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare_page(request: Request, user: Viewer, db: Db, a: Annotated[int | None, Query()] = None,
-                 b: Annotated[int | None, Query()] = None) -> HTMLResponse:
+def compare_page(request: Request, user: Viewer, db: Db, a: Annotated[str, Query(max_length=12)] = "",
+                 b: Annotated[str, Query(max_length=12)] = "") -> HTMLResponse:
     """Pick two reports (the same body suggested first), then see them side by side, older year left: the newer
     report's sentences that reuse the older one's wording are marked."""
-    first = _report_row(db, a) if a is not None else None
-    second = _report_row(db, b) if b is not None else None
+    # The picker form sends an empty value for a report not chosen yet: that is "not chosen", not an error.
+    first = _report_row(db, int(a)) if a.isdigit() else None
+    second = _report_row(db, int(b)) if b.isdigit() else None
     suggested, rest, truncated = _choices(db, first)
     picker = {"first": first, "second": second, "suggested": suggested, "rest": rest, "truncated": truncated}
     if first is None or second is None or first.id == second.id:

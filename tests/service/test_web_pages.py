@@ -267,3 +267,10 @@ def test_every_topic_of_every_label_set_has_its_own_colour(crawl: Crawl) -> None
         assert all(shown) and len(set(shown)) == len(shown)
     page = _report(crawl, "report-text")
     assert all(f".topic-{label} {{ background: {colours[label]}; }}" in page for label in LABEL_SETS[2] if label != "other")
+
+
+def test_compare_picker_form_with_one_report_chosen(crawl: Crawl) -> None:
+    later = crawl.loaded.id("missing-sections-2023.txt")
+    response = crawl.get("viewer", f"/compare?a={later}&b=")
+    assert response.status_code == 200 and 'id="suggested"' in response.text
+    assert crawl.get("viewer", "/compare?a=&b=").status_code == 200

@@ -30,7 +30,7 @@ def extra_files(folder: Path) -> list[Path]:
     text = (SAMPLES / TEXT_SAMPLE).read_text(encoding="utf-8")
     earlier = text.replace("2023", "2022x").replace("2022年", "2021年").replace("2022x", "2022")
     # Every year written out gone: title, period and date; the body is otherwise the same report.
-    yearless = re.sub(r"20\d\d\s*年度?", "本年度", text)
+    yearless = re.sub(r"20\d\d\s*年度?", "", text)
     return [*sorted(p for p in SAMPLES.iterdir() if p.is_file()),
             _write(folder, "yunling-2021.txt", earlier.encode("utf-8")),
             _write(folder, "yunling-undated.txt", yearless.encode("utf-8")),
