@@ -93,7 +93,7 @@
     return call("POST", `/api/review/items/${item.id}/answer`, { label, status: kind })
       .then((row) => {
         item.answer = { label: row.label, status: row.status };
-        if (row.status === "submitted") { item.recheck = null; }  // answered under the current label set
+        if (row.status !== "draft") { item.recheck = null; }  // answered again, under the current label set
         renderProgress(row.progress);
         state.undo.push(item.id);
         if (row.status === "submitted") { state.done += 1; }
