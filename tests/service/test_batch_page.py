@@ -8,6 +8,7 @@ from pathlib import Path
 
 from eval.scoring import load_rubric
 from nlp.labels import CODE_NAMES, LEVEL_NAMES, RULE_DESCRIPTIONS, RULE_NAMES, STATUS_NAMES
+from nlp.report import Report
 from nlp.serialize import report_to_json
 from service.analyze import Document, Topics, analyze
 from service.batch.html_page import render_index
@@ -15,6 +16,8 @@ from service.batch.outputs import rankings
 from service.batch.report_page import write_report_pages
 from service.batch.svg import box_plot, line_chart
 from tests.conftest import FIXTURES
+
+RUBRIC = load_rubric(None)
 
 
 def _row(i: int, score: float | None, status: str = "ok", **extra: object) -> dict[str, object]:
@@ -94,29 +97,31 @@ def test_box_plot_caption_fits_inside_the_chart() -> None:
     assert all(int(size) >= 11 for size in re.findall(r'font-size="(\d+)"', svg))
 
 
+def _scored_into(reports: Path, fixture: str, sha: str) -> Report:
+    """A fixture scored and stored as a batch stores it: reports/<sha>.json."""
+    report = analyze(Document.of_path(FIXTURES / fixture), Topics.off(), rubric=RUBRIC)
+    reports.mkdir(exist_ok=True)
+    (reports / f"{sha}.json").write_text(report_to_json(report), encoding="utf-8")
+    return report
+
+
 def test_each_report_page_is_written_beside_its_json_in_words(tmp_path: Path) -> None:
-    rubric = load_rubric(None)
-    report = analyze(Document.of_path(FIXTURES / "v2021-blanks-broken.html"), Topics.off(), rubric=rubric)
     reports = tmp_path / "reports"
-    reports.mkdir()
-    (reports / "abc.json").write_text(report_to_json(report), encoding="utf-8")
-    assert write_report_pages(reports, ["abc", "missing"], rubric) == 1
+    report = _scored_into(reports, "v2021-blanks-broken.html", "abc")
+    assert write_report_pages(reports, ["abc", "missing"], RUBRIC) == 1
     page = (reports / "abc.html").read_text(encoding="utf-8")
     failed = {f.rule for f in report.findings if f.passed is False and f.severity != "info"}
     assert failed and all(RULE_NAMES[rule] in page for rule in failed)
     assert not [rule for rule in failed if rule in page]
     assert 'href="abc.json"' in page and 'href="../index.html"' in page
     assert f"{report.score.total:.1f} / 100" in page
-    assert write_report_pages(reports, ["abc"], rubric) == 0  # up to date: not written again
+    assert write_report_pages(reports, ["abc"], RUBRIC) == 0  # up to date: not written again
 
 
 def test_a_failed_report_page_gives_its_reason(tmp_path: Path) -> None:
-    rubric = load_rubric(None)
-    report = analyze(Document.of_path(FIXTURES / "empty.txt"), Topics.off(), rubric=rubric)
     reports = tmp_path / "reports"
-    reports.mkdir()
-    (reports / "e.json").write_text(report_to_json(report), encoding="utf-8")
-    write_report_pages(reports, ["e"], rubric)
+    report = _scored_into(reports, "empty.txt", "e")
+    write_report_pages(reports, ["e"], RUBRIC)
     page = (reports / "e.html").read_text(encoding="utf-8")
     code = json.loads(report_to_json(report))["errors"][0]["code"]
     assert CODE_NAMES[code] in page and STATUS_NAMES["failed"] in page
