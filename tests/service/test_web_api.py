@@ -69,12 +69,14 @@ def test_zip_of_many_is_expanded_with_unsafe_members_refused(site: Site) -> None
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.write(SAMPLES / "linjiang-district-2023.pdf", "../../outside/linjiang.pdf")
         archive.write(SAMPLES / "missing-sections-2023.txt", "dir/missing.txt")
-        archive.writestr("image.png", b"\x89PNG\r\n\x1a\n" + bytes(200))
+        # An old binary Word file is refused (a picture is not: scans are read by OCR).
+        archive.writestr("minutes.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
     status, body, location = _upload(site, "batch.zip", buffer.getvalue())
     assert status == 202
     assert location == f"/api/batches/{body['batch']}"
     assert sorted(j["filename"] for j in body["jobs"]) == ["linjiang.pdf", "missing.txt"]
-    assert [r["filename"] for r in body["rejected"]] == ["image.png"]
+    assert [r["filename"] for r in body["rejected"]] == ["minutes.doc"]
+    assert body["rejected"][0]["reason"].startswith("旧版 Word 格式")
     for job in body["jobs"]:
         assert wait_job(site.client, job["url"], site.auth("viewer"))["status"] == "done"
     batch = site.client.get(location, headers=site.auth("viewer")).json()
