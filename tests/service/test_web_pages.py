@@ -257,7 +257,7 @@ def test_every_api_operation_has_a_chinese_note(crawl: Crawl) -> None:
     # Outside code (paths, parameter names, the curl line), the page is Chinese but for names of formats.
     names = {"OpenAPI", "JSON", "CSV", "Parquet", "Lines", "Cohen", "kappa"}
     words = [w for w in re.findall(r"[A-Za-z]{4,}", visible_text(main)) if w not in names]
-    assert "接口文档" in main and words == []
+    assert "API 文档" in main and words == []
 
 
 def test_every_topic_of_every_label_set_has_its_own_colour(crawl: Crawl) -> None:
@@ -274,3 +274,9 @@ def test_compare_picker_form_with_one_report_chosen(crawl: Crawl) -> None:
     response = crawl.get("viewer", f"/compare?a={later}&b=")
     assert response.status_code == 200 and 'id="suggested"' in response.text
     assert crawl.get("viewer", "/compare?a=&b=").status_code == 200
+
+
+def test_a_failed_document_shows_its_reason_and_no_score(crawl: Crawl) -> None:
+    page = _report(crawl, "report-failed", role="reviewer")
+    assert 'id="failed"' in page and "不是政府信息公开工作年度报告" in page
+    assert 'id="score-total"' not in page and 'id="findings"' not in page and "set-year" not in page
