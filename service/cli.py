@@ -57,6 +57,13 @@ def _print_json(report: Report) -> None:
     sys.stdout.write(report_to_json(report) + "\n")
 
 
+def existing(path: Path, hint: str | None = None) -> Path:
+    """A path the user named that is no file is a usage error (exit 2) in words, not an OS message."""
+    if not path.is_file():
+        raise typer.BadParameter(f"找不到文件：{path}" if not path.exists() else f"不是文件：{path}", param_hint=hint)
+    return path
+
+
 def load_topics(model: Path | None, topics: bool) -> Topics:
     """The topic model the options name; a model the user named that cannot be loaded is a usage error."""
     if not topics:
@@ -75,7 +82,7 @@ def parse(
     topics: TopicsOption = True,
 ) -> None:
     """把报告读成规定结构：六个部分、三张统计表、基本信息和句子主题。"""
-    report = read(Document.of_path(file), load_topics(model, topics))
+    report = read(Document.of_path(existing(file)), load_topics(model, topics))
     if output is OutputFormat.json:
         _print_json(report)
     else:
@@ -101,8 +108,8 @@ def score(
     except (OSError, RubricError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--rubric") from exc
     classifier = load_topics(model, topics)
-    last_year = read(Document.of_path(previous), classifier) if previous else None
-    report = analyze(Document.of_path(file), classifier, previous=last_year, rubric=chosen)
+    last_year = read(Document.of_path(existing(previous, "--previous")), classifier) if previous else None
+    report = analyze(Document.of_path(existing(file)), classifier, previous=last_year, rubric=chosen)
     if output is OutputFormat.json:
         _print_json(report)
     else:

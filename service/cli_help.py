@@ -13,7 +13,9 @@ from types import ModuleType
 from typing import Any
 
 import typer.core
+import typer.exceptions
 from typer._click import core as click_core
+from typer._click import exceptions as click_exceptions
 from typer._click import formatting
 
 _RICH_UTILS = "typer.rich_utils"
@@ -32,6 +34,27 @@ TYPE_WORDS = {
 }
 _USAGE_WORDS = (("COMMAND [ARGS]...", "命令 [参数]..."), ("[OPTIONS]", "[选项]"), ("[ARGS]...", "[参数]..."))
 HELP_OPTION_TEXT = "显示本帮助并退出。"
+# Typer's usage errors (a wrong option, a missing argument, a bad value), sentence by sentence; the names
+# and values quoted in them stay as typed.
+_ERROR_WORDS = (
+    (r"Invalid value for (.+?): (?:Value error, )?", r"\1 的值无效："),
+    (r"Invalid value: (?:Value error, )?", "值无效："),
+    (r"Missing argument (.+?)\.", r"缺少参数 \1。"),
+    (r"Missing option (.+?)\.", r"缺少选项 \1。"),
+    (r"Missing parameter: (\S+)", r"缺少参数 \1"),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such command (.+?)\.", r"没有命令 \1。"),
+    (r"Did you mean (.+?)\?", r"是不是 \1？"),
+    (r"\(Possible options: (.+?)\)", r"（可能是：\1）"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"多余的参数：\1"),
+    (r"Option (.+?) requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"Option (.+?) does not take a value\.", r"选项 \1 不带值。"),
+    (r"(.+?) is not one of (.+?)\.", r"\1 不是可选的值（\2）。"),
+    (r"(?:Value )?(.+?) is not a valid (\w+)\.", r"\1 不是有效的 \2。"),
+    (r"Input should be greater than or equal to (\S+)", r"应不小于 \1"),
+    (r"Input should be less than or equal to (\S+)", r"应不大于 \1"),
+    (r"Input should be a valid (\w+)", r"应为有效的 \1"),
+)
 _TYPE = re.compile(r"^<([^<>|]+)>(\.\.\.)?$")
 
 
@@ -112,6 +135,20 @@ class _WordsOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         _words_into(module)
 
 
+def chinese_error(message: str) -> str:
+    """A Typer usage error in Chinese (our own messages, already Chinese, pass through unchanged)."""
+    for english, chinese in _ERROR_WORDS:
+        message = re.sub(english, chinese, message)
+    return message
+
+
+def _chinese_error(format_message: Callable[[Any], str]) -> Callable[[Any], str]:
+    @wraps(format_message)
+    def message(self: Any) -> str:
+        return chinese_error(format_message(self))
+    return message
+
+
 _installed = False
 
 
@@ -125,6 +162,9 @@ def install() -> None:
         _words_into(sys.modules[_RICH_UTILS])
     else:
         sys.meta_path.insert(0, _WordsOnImport())
+    for cls in [*vars(typer.exceptions).values(), *vars(click_exceptions).values()]:
+        if isinstance(cls, type) and issubclass(cls, typer.exceptions.TyperException) and "format_message" in vars(cls):
+            cls.format_message = _chinese_error(cls.format_message)
     formatting.HelpFormatter.write_usage = _chinese_usage(formatting.HelpFormatter.write_usage)
     click_core.Command.get_help_option = _chinese_help_option(click_core.Command.get_help_option)
     for cls in (typer.core.TyperArgument, typer.core.TyperOption):

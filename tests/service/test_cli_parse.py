@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -57,3 +59,20 @@ def test_missing_model_directory_is_named() -> None:
     result = runner.invoke(app, ["parse", str(FIXTURES / "v2021-complete.html"), "--model", "/nonexistent/model"])
     assert result.exit_code == 2
     assert "/nonexistent/model" in result.output
+
+
+def test_usage_errors_are_in_chinese(tmp_path: Path) -> None:
+    cases = {
+        ("parse",): "缺少参数 'file'。",
+        ("parse", "-f", "xml", "x"): "'--format' / '-f' 的值无效：'xml' 不是可选的值（'text', 'json'）。",
+        ("parse", "a", "b"): "多余的参数：b",
+        ("parse", "--form", "x"): "没有选项 --form",
+        ("bogus",): "没有命令 'bogus'。",
+        ("parse", str(tmp_path / "absent.pdf")): f"值无效：找不到文件：{tmp_path / 'absent.pdf'}",
+        ("score", str(FIXTURES / "v2021-complete.txt"), "--previous", str(tmp_path)): f"不是文件：{tmp_path}",
+    }
+    for argv, words in cases.items():
+        result = runner.invoke(app, list(argv), env={"COLUMNS": "300"})
+        assert result.exit_code == 2, (argv, result.output)
+        assert words in result.output, (argv, result.output)
+        assert not re.search(r"\b(?:Invalid|Missing|No such|Got unexpected|Error)\b", result.output), result.output
