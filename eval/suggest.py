@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from eval.common import Ref, fmt, is_number
+from eval.common import Ref, fmt, status_of
 from nlp.labels import INFERRED_VALUE
 from nlp.report import Cell, Finding, Report
 
@@ -15,18 +15,12 @@ _TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class _Identity:
-    """One equation finding: its cells on each side, whether it held, and by how much it missed."""
+    """One equation finding: the cells it adds on each side."""
 
     index: int  # position in the findings list
     rule: str
-    passed: bool | None
     lhs: tuple[Ref, ...]
     rhs: tuple[Ref, ...]
-    difference: float  # Σlhs − Σrhs as printed (0 unless it failed)
-
-    def side(self, ref: Ref) -> int:
-        """+1 when the cell is added on the left, −1 on the right, 0 when it is not in the identity."""
-        return 1 if ref in self.lhs else -1 if ref in self.rhs else 0
 
 
 def _refs(cells: Any) -> tuple[Ref, ...]:
@@ -39,62 +33,77 @@ def _identities(findings: Sequence[Finding]) -> list[_Identity]:
     for i, f in enumerate(findings):
         ev = f.evidence
         if isinstance(ev.get("lhs"), list) and isinstance(ev.get("rhs"), list):
-            out.append(_Identity(i, f.rule, f.passed, _refs(ev["lhs"]), _refs(ev["rhs"]),
-                                 float(ev.get("difference") or 0)))
+            out.append(_Identity(i, f.rule, _refs(ev["lhs"]), _refs(ev["rhs"])))
     return out
 
 
-def _uncertain(report: Report, ref: Ref) -> Cell | None:
-    """The cell at ref when it holds a number read with low confidence, else None."""
-    cell = ref.cell(report)
-    return cell if cell is not None and cell.uncertain and is_number(cell.value) else None
+def _doubtful(cell: Cell | None) -> bool:
+    """A cell read with low confidence as a number or as a blank (a digit the reader lost)."""
+    return cell is not None and cell.uncertain and status_of(cell) in ("number", "blank")
+
+
+def _balance(report: Report, identity: _Identity, ref: Ref) -> float | None:
+    """The value of ref that makes the identity hold, when every other cell in it is a number read with
+    confidence; None when another cell is uncertain, blank, not applicable or not found."""
+    sums = []
+    for side in (identity.lhs, identity.rhs):
+        total = 0.0
+        for other in side:
+            if other == ref:
+                continue
+            cell = other.cell(report)
+            if cell is None or cell.uncertain or status_of(cell) != "number":
+                return None
+            total += float(cell.value)  # type: ignore[arg-type]  # status "number"
+        sums.append(total)
+    left, right = sums
+    return right - left if ref in identity.lhs else left - right
 
 
 def _inferred(report: Report, ref: Ref, cell: Cell, identities: list[_Identity]) -> tuple[int, list[_Identity]] | None:
-    """The value every identity through ref calls for, or None when they do not all point at this one cell.
+    """The value the identities through ref call for, and those identities; None when there is nothing to say.
 
-    Conservative on purpose: an identity through the cell that holds vouches for its printed value; a broken
-    one with a second uncertain cell cannot say which of them is wrong; the identities must agree on one
-    non-negative whole number (every cell of tables 三 and 四 is a count)."""
-    through = [i for i in identities if i.side(ref) and i.passed is not None]
-    broken = [i for i in through if i.passed is False]
-    if not broken or len(broken) < len(through):
-        return None
-    values = set()
-    for identity in broken:
-        others = [r for r in (*identity.lhs, *identity.rhs) if r != ref]
-        if any(_uncertain(report, r) for r in others):
-            return None
-        # Σlhs − Σrhs = difference: moving this cell by −difference (left) or +difference (right) balances it.
-        values.add(round(float(cell.value) - identity.side(ref) * identity.difference, 6))  # type: ignore[arg-type]
+    Only identities whose other cells are all numbers read with confidence speak (one with a second uncertain
+    cell cannot tell which of them is wrong). Conservative on purpose: one that holds with the printed value
+    vouches for it; those that speak must agree on one whole number, not negative, other than the printed
+    value; a blank is not said to be 0 (the blank may well be what the report prints)."""
+    values: set[float] = set()
+    speaking: list[_Identity] = []
+    for identity in identities:
+        if ref not in identity.lhs and ref not in identity.rhs:
+            continue
+        value = _balance(report, identity, ref)
+        if value is None:
+            continue
+        values.add(round(value, 6))
+        speaking.append(identity)
     if len(values) != 1:
         return None
     value = values.pop()
-    if value < 0 or not value.is_integer() or abs(value - float(cell.value)) < _TOLERANCE:  # type: ignore[arg-type]
+    printed = None if cell.value is None else float(cell.value)  # type: ignore[arg-type]
+    if printed is not None and abs(value - printed) < _TOLERANCE:
+        return None  # the printed value balances every identity that can judge it
+    if value < 0 or not value.is_integer() or (printed is None and value == 0):
         return None
-    return int(value), broken
+    return int(value), speaking
 
 
 def suggest_values(report: Report, findings: Sequence[Finding]) -> list[Finding]:
-    """The findings, each broken identity that one uncertain cell alone explains carrying a `suggestion`.
+    """The findings, each identity that one uncertain cell alone breaks (or leaves unassessable by reading
+    blank) carrying a `suggestion`: the cell, its reading and the value that satisfies the identity.
 
-    The suggestion names the cell, its printed value and the value the identities call for, marked
-    推断值，需人工核对 in its evidence and message. Nothing else changes: the finding still fails, the cell keeps
-    its printed value, and the score is the same as without it."""
+    It is marked 推断值，需人工核对 in its evidence and message. Nothing else changes: the finding keeps its
+    verdict, the cell its printed value, and the score is the same as without it."""
     identities = _identities(findings)
-    candidates: dict[Ref, Cell] = {}
-    for identity in identities:
-        if identity.passed is False:
-            for ref in (*identity.lhs, *identity.rhs):
-                cell = _uncertain(report, ref)
-                if cell is not None:
-                    candidates.setdefault(ref, cell)
+    cells = {ref: ref.cell(report) for identity in identities for ref in (*identity.lhs, *identity.rhs)}
     out = list(findings)
-    for ref, cell in candidates.items():
+    for ref, cell in cells.items():
+        if cell is None or not _doubtful(cell):
+            continue
         found = _inferred(report, ref, cell, identities)
         if found is None:
             continue
-        value, broken = found
+        value, speaking = found
         suggestion = {
             "label": ref.label(),
             "address": [ref.table, ref.block, ref.row, ref.column],
@@ -103,14 +112,14 @@ def suggest_values(report: Report, findings: Sequence[Finding]) -> list[Finding]
             "confidence": cell.confidence,
             "page": cell.page,
             "value": value,
-            "rules": [i.rule for i in broken],
+            "rules": [i.rule for i in speaking],
             "note": INFERRED_VALUE,
             "applied": False,
         }
-        for identity in broken:
+        note = (f"；{ref.label()}读取把握不大（读作{fmt(cell.value)}），按本式应为{value}"
+                f"（{INFERRED_VALUE}，不计入评分）")
+        for identity in speaking:
             f = out[identity.index]
-            note = (f"；{ref.label()}读取把握不大（读作{fmt(cell.value)}），按本式应为{value}"
-                    f"（{INFERRED_VALUE}，不计入评分）")
             out[identity.index] = replace(f, message=f.message + note,
                                           evidence={**f.evidence, "suggestion": suggestion})
     return out

@@ -53,10 +53,40 @@ def test_one_uncertain_cell_breaking_two_identities_gets_the_value_both_call_for
 
 
 def test_two_uncertain_cells_in_a_broken_identity_get_no_suggestion() -> None:
+    # Each cell of table 四 is in one identity only: with two uncertain cells in it, it cannot say which is wrong.
+    total, maintain = ("table4", "review", "total"), ("table4", "review", "maintain")
+    findings = check_arithmetic(misread({total: 1}, {total: LOW, maintain: LOW}))
+    assert [f.rule for f in findings if f.passed is False] == ["T4-R1"]
+    assert suggested(findings) == []
+
+
+def test_an_identity_with_a_second_uncertain_cell_says_nothing_but_another_still_can() -> None:
+    # 本年新收 自然人 (20, read right) is uncertain too: the row identity T3-R2 names two uncertain cells and
+    # says nothing; the 总计 column (T3-R1), all of whose other cells are certain, still calls for 24; the
+    # natural column holds with 20, so nothing is said of that cell.
     natural = ("table3", "r1_new", "natural")
     findings = check_arithmetic(misread({NEW_TOTAL: 21}, {NEW_TOTAL: LOW, natural: 0.6}))
     assert {f.rule for f in findings if f.passed is False} == {"T3-R1", "T3-R2"}
-    assert suggested(findings) == []
+    (hit,) = suggested(findings)
+    assert hit.rule == "T3-R1" and hit.evidence["suggestion"]["value"] == 24
+    assert hit.evidence["suggestion"]["rules"] == ["T3-R1"]
+
+
+def test_a_digit_read_as_blank_gets_the_value_from_its_identities() -> None:
+    # 予以公开 自然人 is 8; OCR lost it (blank, uncertain): T3-R2 of its row and T3-R3 of its column cannot be
+    # checked, and both call for 8.
+    granted = ("table3", "r3_1_granted", "natural")
+    findings = check_arithmetic(misread({granted: None}, {granted: LOW}))
+    hits = suggested(findings)
+    assert sorted(f.rule for f in hits) == ["T3-R2", "T3-R3"]
+    assert all(f.passed is None and f.evidence["suggestion"]["value"] == 8 for f in hits)
+    assert all("读作空" in f.message and "应为8" in f.message for f in hits)
+
+
+def test_an_uncertain_blank_that_balances_as_it_is_is_not_called_0() -> None:
+    # 不予公开·1 自然人 is 0: read blank and uncertain, its identities balance with nothing there.
+    secret = ("table3", "r3_3_1", "natural")
+    assert suggested(check_arithmetic(misread({secret: None}, {secret: LOW}))) == []
 
 
 def test_a_certain_cell_gets_no_suggestion() -> None:
