@@ -49,10 +49,12 @@ def retrain(
     if output == "json":
         sys.stdout.write(json.dumps(outcome.__dict__, ensure_ascii=False) + "\n")
     else:
-        typer.echo(f"run {outcome.run_id}: {outcome.status}")
+        from nlp.labels import JOB_STATUS_NAMES, MODEL_DECISION_NAMES
+
+        typer.echo(f"第 {outcome.run_id} 次重新训练：{JOB_STATUS_NAMES.get(outcome.status, '未知状态')}")
         if outcome.status == "done":
-            verdict = "promoted" if outcome.decision == "promoted" else "kept the current model"
-            typer.echo(f"version {outcome.version}: macro-F1 {outcome.old_macro_f1} -> {outcome.new_macro_f1} ({verdict})")
+            verdict = MODEL_DECISION_NAMES.get(outcome.decision or "", "未知结果")
+            typer.echo(f"模型版本 {outcome.version}：macro-F1 {outcome.old_macro_f1} → {outcome.new_macro_f1}（{verdict}）")
         else:
             typer.echo(outcome.message, err=True)
     if outcome.status != "done":

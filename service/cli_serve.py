@@ -59,7 +59,9 @@ def create(
     if not created:
         typer.echo(f"账号 {username} 已存在", err=True)
         raise typer.Exit(1)
-    typer.echo(f"已创建账号 {username}（{role}）")
+    from nlp.labels import ROLE_NAMES
+
+    typer.echo(f"已创建账号 {username}（{ROLE_NAMES.get(role, '未知角色')}）")
 
 
 @user_app.command("token")

@@ -27,7 +27,8 @@ runner = CliRunner()
 
 # Codes of every kind people could meet, by their own tables.
 _NAMED = [labels.STATUS_NAMES, labels.LEVEL_NAMES, labels.RULE_NAMES, labels.CODE_NAMES, labels.PAIR_KIND_NAMES,
-          labels.TEMPLATE_NAMES, labels.SEVERITY_NAMES, labels.JOB_STATUS_NAMES, labels.TOPIC_NAMES]
+          labels.TEMPLATE_NAMES, labels.SEVERITY_NAMES, labels.JOB_STATUS_NAMES, labels.TOPIC_NAMES,
+          labels.ROLE_NAMES, labels.MODEL_DECISION_NAMES]
 _CODES = sorted({code for table in _NAMED for code in table}, key=len, reverse=True)
 _RAW = re.compile(
     r"(?<![A-Za-z0-9_.\-/])(?:" + "|".join(re.escape(c) for c in _CODES) + r")(?![A-Za-z0-9_\-])"
@@ -141,3 +142,11 @@ def test_batch_pages_show_no_raw_code(tmp_path: Path) -> None:
     for page in pages:
         text = page_text(page.read_text(encoding="utf-8"))
         assert not raw_codes(text, *paths), (page.name, raw_codes(text, *paths))
+
+
+def test_user_create_names_the_role_in_words(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["user", "create", "zhang", "--role", "reviewer", "--data-dir", str(tmp_path)],
+                           env={"NIANBAO_NEW_PASSWORD": "Qv7-lantern-orchid-52"})
+    assert result.exit_code == 0, result.output
+    assert f"已创建账号 zhang（{labels.ROLE_NAMES['reviewer']}）" in result.stdout
+    assert not raw_codes(result.stdout.replace("zhang", ""))
