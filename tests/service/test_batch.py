@@ -84,8 +84,14 @@ def test_rankings_within_province_year_level(fixture_batch: Path) -> None:
 def test_index_html_is_self_contained_with_charts(fixture_batch: Path) -> None:
     html = (fixture_batch / "index.html").read_text(encoding="utf-8")
     assert html.count("<svg") >= 3
-    for anchor in ("各省得分分布", "最常见的未通过规则", "得分最高", "得分最低", "逐年变化", "文本雷同"):
+    for anchor in ("各省得分分布", "最常见的未通过规则", "逐年变化", "文本雷同", "未能评分的报告"):
         assert anchor in html
+    # Top and bottom lists only when they cannot overlap; otherwise one list of every scored report.
+    assert ("得分最高" in html and "得分最低" in html) or re.search(r"全部 \d+ 份评分报告", html)
+    # Every report named on the page links to its page and JSON inside the output folder.
+    for link in re.findall(r'href="([^"]+)"', html):
+        assert re.fullmatch(r"reports/[0-9a-f]{64}\.(?:html|json)", link), link
+        assert (fixture_batch / link).is_file(), link
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)""", html)
     assert "<script" not in html and "<link" not in html
 
