@@ -141,6 +141,19 @@ def _without_heading(sentences: list[dict[str, Any]], title: str) -> list[dict[s
     return sentences
 
 
+def is_heading(text: str, section: dict[str, Any]) -> bool:
+    """Whether a sentence is the section's heading or one of its sub-item headings ("（一）主动公开情况。")."""
+    bare = text.strip().rstrip("。：: ")
+    return bare == section["title"].strip() or bare in {f"{i['label']}{i['title']}" for i in section.get("items", [])}
+
+
+def prose(body: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """(text, section) of the report's sentences without headings: the words a body wrote, not the template's."""
+    sections = {sec["key"]: sec for sec in body.get("sections", [])}
+    return [(s["text"], s.get("section")) for s in body.get("sentences", [])
+            if s.get("section") not in sections or not is_heading(s["text"], sections[s["section"]])]
+
+
 def sections_view(body: dict[str, Any]) -> list[dict[str, Any]]:
     """Each section with its sentences (topic-coloured when classified)."""
     sentences = body.get("sentences", [])
@@ -151,9 +164,7 @@ def sections_view(body: dict[str, Any]) -> list[dict[str, Any]]:
             for s in sentences if s.get("section") == sec["key"]
         ]
         # A sub-item's own heading line ("（一）主动公开情况") reads as a heading, not as a sentence.
-        items = {f"{i['label']}{i['title']}" for i in sec.get("items", [])}
-        inside = [{**s, "subheading": s["text"].strip().rstrip("。：:") in items}
-                  for s in _without_heading(inside, sec["title"])]
+        inside = [{**s, "subheading": is_heading(s["text"], sec)} for s in _without_heading(inside, sec["title"])]
         out.append({**sec, "label": SECTION_NAMES.get(sec["key"], sec["title"]), "sentences": inside})
     return out
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,7 +15,7 @@ from nlp.report import READ_STATUSES
 from service.web.compare import mark_reuse, name_tail, reuse_ratio, stored_body_key
 from service.web.models import ReportRow
 from service.web.pdfimage import render_page
-from service.web.reportview import report_view
+from service.web.reportview import prose, report_view
 from service.web.state import get_state
 from service.web.ui import Db, Reviewer, Viewer, render
 
@@ -117,10 +117,6 @@ def _choices(db: Session, first: ReportRow | None) -> tuple[list[ReportRow], lis
     return suggested, [r for r in rows if r.id not in chosen], truncated
 
 
-def _sentences(body: dict[str, Any]) -> list[tuple[str, str | None]]:
-    return [(s["text"], s.get("section")) for s in body.get("sentences", [])]
-
-
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, user: Viewer, db: Db, a: Annotated[str, Query(max_length=12)] = "",
                  b: Annotated[str, Query(max_length=12)] = "") -> HTMLResponse:
@@ -141,8 +137,9 @@ def compare_page(request: Request, user: Viewer, db: Db, a: Annotated[str, Query
                       year_range=YEAR_RANGE)
     left, right = sorted((first, second), key=lambda r: (r.year, r.id))
     lb, rb = json.loads(left.body), json.loads(right.body)
-    marked_right = mark_reuse(_sentences(rb), _sentences(lb))
-    marked_left = mark_reuse(_sentences(lb), _sentences(rb))
+    # Headings are the template's words, not reuse: only the prose is marked and counted.
+    marked_right = mark_reuse(prose(rb), prose(lb))
+    marked_left = mark_reuse(prose(lb), prose(rb))
     same_year = left.year == right.year
     return render(request, "compare.html", picker=picker, note=None,
                   pair={"left": left, "right": right, "marked_left": marked_left, "marked_right": marked_right,

@@ -3,10 +3,6 @@ reviewer and viewer."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,58 +12,33 @@ import pytest
 from service.web.app import create_app
 from service.web.bootstrap import ensure_user
 from service.web.models import ReportRow
+from tests.service.browser_fixtures import chromium, login, needs_chromium, serve
 from tests.service.web_fixtures import BROKEN_PDF, PASSWORD, settings_for
-from tests.service.web_pages_data import FORBIDDEN, Loaded, pages, populate
+from tests.service.web_pages_data import FORBIDDEN, Loaded, pages, populate, wait_for_images
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytest.importorskip("playwright.sync_api")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server in a thread with a reviewer and a viewer."""
-    import uvicorn
-
-    settings = settings_for(tmp_path_factory.mktemp("live"))
-    app = create_app(settings)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    for role in ("reviewer", "viewer"):
-        ensure_user(app.state.svc, role, PASSWORD, role)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    app = create_app(settings_for(tmp_path_factory.mktemp("live")))
+    with serve(app) as url:
+        for role in ("reviewer", "viewer"):
+            ensure_user(app.state.svc, role, PASSWORD, role)
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium (Playwright's own download is not used)."""
-    with sync_api.sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _login(page: object, base: str, user: str) -> None:
-    page.goto(f"{base}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", user)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("#login-submit")  # type: ignore[attr-defined]
-    page.wait_for_url(f"{base}/reports")  # type: ignore[attr-defined]
+    login(page, base, user)
 
 
 _RED_IN_IMAGE = """(img) => {
@@ -134,39 +105,19 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """A real uvicorn server over the page-test reports, one account per role (no worker: nothing is uploaded)."""
-    import uvicorn
-
     folder = tmp_path_factory.mktemp("pages")
     app = create_app(settings_for(folder / "data", start_worker=False))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    svc = app.state.svc
-    for role, name in ACCOUNTS.items():
-        ensure_user(svc, name, PASSWORD, role)
-    yield Demo(f"http://127.0.0.1:{port}", populate(svc, folder / "files"), svc)
-    server.should_exit = True
-    thread.join(10)
+    with serve(app) as url:
+        svc = app.state.svc
+        for role, name in ACCOUNTS.items():
+            ensure_user(svc, name, PASSWORD, role)
+        yield Demo(url, populate(svc, folder / "files"), svc)
 
 
 def _page_as(browser: object, demo: Demo, role: str) -> object:
     page = browser.new_page()  # type: ignore[attr-defined]
     _login(page, demo.url, ACCOUNTS[role])
     return page
-
-
-def _wait_for_images(page: object, timeout: float = 60.0) -> None:
-    """Wait until every image of the page has loaded or failed (polled: the pages' CSP forbids eval, which
-    Playwright's wait_for_function needs)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate("[...document.images].every(i => i.complete)"):  # type: ignore[attr-defined]
-        if time.monotonic() > deadline:
-            raise TimeoutError("images did not load")
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("role", ["admin", "reviewer", "viewer"])
@@ -185,8 +136,7 @@ def test_every_page_as_each_role(browser: object, demo: Demo, role: str) -> None
         if expected == 403:
             assert "无权操作" in heading
         # Every image on the page (PDF pages) loads, those below the fold too.
-        page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")  # type: ignore[attr-defined]
-        _wait_for_images(page)
+        wait_for_images(page)
         broken = page.evaluate("[...document.images].filter(i => i.naturalWidth === 0).length")  # type: ignore[attr-defined]
         assert broken == 0, (role, name)
     assert errors == []

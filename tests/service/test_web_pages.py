@@ -280,3 +280,11 @@ def test_a_failed_document_shows_its_reason_and_no_score(crawl: Crawl) -> None:
     page = _report(crawl, "report-failed", role="reviewer")
     assert 'id="failed"' in page and "不是政府信息公开工作年度报告" in page
     assert 'id="score-total"' not in page and 'id="findings"' not in page and "set-year" not in page
+
+
+def test_compare_marks_prose_not_headings(crawl: Crawl) -> None:
+    later, earlier = crawl.loaded.id("missing-sections-2023.txt"), crawl.loaded.id("yunling-2021.txt")
+    page = crawl.get("viewer", f"/compare?a={later}&b={earlier}").text
+    # One heading per column, and no heading among the marked sentences.
+    assert visible_text(page).count("一、总体情况") == 2
+    assert not re.search(r'class="sentence[^"]*"[^>]*>\s*（[一二三四五]）', page)

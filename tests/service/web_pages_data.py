@@ -1,9 +1,11 @@
 """Reports for the page tests and the screenshots: the bundled samples, an earlier year, a year-less copy and a
-document that is not a report, loaded in-process; and every page of the web UI with its address."""
+document that is not a report, loaded in-process; every page of the web UI with its address; waiting for a page's
+images in the browser."""
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,3 +93,14 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "reviewer": frozenset({"users"}),
     "viewer": frozenset({"users", "upload", "review", "agreement"}),
 }
+
+
+def wait_for_images(page: Any, timeout: float = 60.0) -> None:
+    """Load a Playwright page's lazy images and wait until every image has loaded or failed (polled: the pages'
+    CSP forbids eval, which wait_for_function needs)."""
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("[...document.images].every(i => i.complete)"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("images did not load")
+        time.sleep(0.1)
