@@ -57,8 +57,9 @@ def test_the_official_blank_word_template_is_not_a_report() -> None:
 
 # ------------------------------------------------------------------ the service: ranked apart, ties, group_by
 
-def _row(i: int, score: float, status: str = "ok", province: str = "江苏省", level: str = "county",
+def report_row(i: int, score: float, status: str = "ok", province: str = "江苏省", level: str = "county",
          year: int = 2024, errors: int = 0, error_code: str | None = None) -> dict[str, Any]:
+    """A reports-table row as the service stores it (its body only as much as the rankings read)."""
     body = {"status": status, "errors": [{"code": error_code, "message": "…", "severity": "error"}] if error_code else []}
     return {"sha256": f"{i:064x}", "filename": f"r{i}.txt", "format": "text", "status": status, "title": None,
             "agency": f"{province}第{i}县人民政府", "region": None, "province": province, "city": "未知",
@@ -77,9 +78,9 @@ def ranked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """Two reports tied at 100, one at 90 in another province and year, and three that must not be ranked."""
     for site in open_site(settings_for(tmp_path_factory.mktemp("ranked"))):
         _store(site, [
-            _row(1, 100.0), _row(2, 100.0), _row(3, 90.0, province="浙江省", level="city", year=2023),
-            _row(4, 0.0, "failed", error_code="not_a_report"), _row(5, 0.0, "failed", error_code="encrypted"),
-            _row(6, 71.5, "needs_review"),
+            report_row(1, 100.0), report_row(2, 100.0), report_row(3, 90.0, province="浙江省", level="city", year=2023),
+            report_row(4, 0.0, "failed", error_code="not_a_report"), report_row(5, 0.0, "failed", error_code="encrypted"),
+            report_row(6, 71.5, "needs_review"),
         ])
         yield site
 
@@ -124,7 +125,7 @@ def test_a_new_report_invalidates_the_cached_ranking(ranked_site: Site) -> None:
     hits = CACHE.hits
     assert ranked_site.client.get("/api/rankings", headers=viewer).json() == before
     assert CACHE.hits > hits  # the second request was answered from the cache
-    _store(ranked_site, [_row(7, 100.0, errors=0), _row(8, 99.0, "failed", error_code="no_text_layer")])
+    _store(ranked_site, [report_row(7, 100.0, errors=0), report_row(8, 99.0, "failed", error_code="no_text_layer")])
     after = ranked_site.client.get("/api/rankings", headers=viewer).json()
     assert [(r["id"], r["rank"]) for r in after["items"]] == [(1, 1), (2, 1), (7, 1), (3, 4)]
     assert after["unranked"]["total"] == 4

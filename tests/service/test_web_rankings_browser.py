@@ -3,10 +3,6 @@ listed apart, group_by kept across pages, refused files named beside the accepte
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +13,12 @@ from sqlalchemy import insert
 from service.web.app import create_app
 from service.web.bootstrap import ensure_user
 from service.web.models import ReportRow
-from tests.service.test_web_not_ranked import _row
+from tests.service.browser_fixtures import chromium, login, needs_chromium, serve
+from tests.service.test_web_not_ranked import report_row
 from tests.service.web_fixtures import PASSWORD, SAMPLES, settings_for
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+pytest.importorskip("playwright.sync_api")
+pytestmark = needs_chromium
 
 PROVINCES = ("江苏省", "浙江省", "广东省", "新疆维吾尔自治区", "内蒙古自治区")
 LEVELS = ("province", "city", "county", "department")
@@ -35,60 +29,39 @@ _CAPTIONS = """() => [...document.querySelectorAll('.charts figure')].map(f => [
   Math.round(f.getBoundingClientRect().top), Math.round(f.querySelector('figcaption').getBoundingClientRect().top)])"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live server holding 120 ranked reports (two tied at the top) and three that must not be ranked."""
-    import uvicorn
-
     app = create_app(settings_for(tmp_path_factory.mktemp("live-rankings")))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    svc = app.state.svc
-    for role in ("reviewer", "viewer"):
-        ensure_user(svc, role, PASSWORD, role)
-    rows: list[dict[str, Any]] = [_row(1, 100.0), _row(2, 100.0)]
-    rows += [_row(i, 40.0 + (i * 7) % 59, province=PROVINCES[i % 5], level=LEVELS[i % 4], year=2020 + i % 5)
-             for i in range(3, 121)]
-    rows += [_row(200, 0.0, "failed", error_code="not_a_report"), _row(201, 0.0, "failed", error_code="encrypted"),
-             _row(202, 66.0, "needs_review")]
-    with svc.sessions() as db:
-        db.execute(insert(ReportRow), rows)
-        db.commit()
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(app) as url:
+        svc = app.state.svc
+        for role in ("reviewer", "viewer"):
+            ensure_user(svc, role, PASSWORD, role)
+        rows: list[dict[str, Any]] = [report_row(1, 100.0), report_row(2, 100.0)]
+        rows += [report_row(i, 40.0 + (i * 7) % 59, province=PROVINCES[i % 5], level=LEVELS[i % 4], year=2020 + i % 5)
+                 for i in range(3, 121)]
+        rows += [report_row(200, 0.0, "failed", error_code="not_a_report"),
+                 report_row(201, 0.0, "failed", error_code="encrypted"), report_row(202, 66.0, "needs_review")]
+        with svc.sessions() as db:
+            db.execute(insert(ReportRow), rows)
+            db.commit()
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium (Playwright's own download is not used)."""
-    with sync_api.sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    """Headless Debian Chromium."""
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _page(browser: Any, base: str, user: str) -> Any:
+    """A logged-in page at 1280 px that records every 404 it meets."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     page.missing = missing
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/reports")
+    login(page, base, user)
     return page
 
 
