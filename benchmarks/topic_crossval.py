@@ -1,7 +1,8 @@
 """Topic accuracy over the whole gold set by cross-validation across reporting bodies, as ratios to TF-IDF.
 
-Every gold sentence is labelled by a model trained without its body's reports, so all ~470 gold sentences
-count, not only the three held-out reports. The network is fine-tuned once per body (about two minutes
+Every gold sentence is labelled by a model trained without its body's reports, so all ~460 gold sentences
+count, not only the three held-out reports. The network sees each sentence with its section and previous
+sentence unless `--no-context`. The network is fine-tuned once per body (about two minutes
 each); `--cache DIR` keeps its out-of-fold probabilities. The shipped model averages the network's
 probabilities with a TF-IDF head and the keyword rules (models.topics.Mix): the table of shares shows
 what each mix scores, on the bodies of the training split (whose folds never see a held-out report) and
@@ -24,6 +25,12 @@ SHARES = ((0.0, 0.0), (0.5, 0.0), (0.8, 0.0), (0.0, 1 / 3), (0.2, 0.2), (0.4, 0.
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default="out/charbert-mlm", help="pretrained checkpoint the network starts from")
+    parser.add_argument("--context", action=argparse.BooleanOptionalAction, default=True,
+                        help="feed the network each sentence's section and previous sentence (default: yes)")
+    parser.add_argument("--layers", type=int, default=0, help="keep only the base's first layers (0: all)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads per fine-tune (1: two threads stall each other on a loaded machine)")
+    parser.add_argument("--n-synth", type=int, default=100, help="template sentences per topic in each fold's training")
     parser.add_argument("--no-transformer", action="store_true", help="only TF-IDF and the keyword rules (seconds)")
     parser.add_argument("--epochs", type=int, default=None, help="fine-tuning epochs (default: FinetuneConfig's)")
     parser.add_argument("--cache", type=Path, default=None, help="folder for the network's out-of-fold probabilities")
@@ -31,12 +38,14 @@ def main() -> None:
 
     import numpy as np
 
-    from models.topics import Mix
+    from models.topics import LABELS, Mix
+    from nlp.vocabulary import LABEL_SET_VERSION
     from training.crossval import (
         folds_by_body,
         labels_of,
         out_of_fold,
         rules_system,
+        tfidf_section_system,
         tfidf_system,
         transformer_system,
     )
@@ -58,15 +67,20 @@ def main() -> None:
     print(f"gold sentences: {len(truth)} in {len(folds)} folds ({', '.join(f'{f.body} {len(f.test)}' for f in folds)}); "
           f"{int(on_clean.sum())} on training-split bodies")
 
-    probs = {"tfidf+logreg": out_of_fold(tfidf_system, folds), "keyword rules": out_of_fold(rules_system, folds)}
+    probs = {"tfidf+logreg": out_of_fold(tfidf_system, folds, n_synth=args.n_synth),
+             "keyword rules": out_of_fold(rules_system, folds, n_synth=args.n_synth),
+             "tfidf+section": out_of_fold(tfidf_section_system, folds, n_synth=args.n_synth)}
     if not args.no_transformer:
         # The network alone (transformer_system's output); the TF-IDF head and the rules are mixed in below.
-        config = FinetuneConfig() if args.epochs is None else replace(FinetuneConfig(), epochs=args.epochs)
-        cached = args.cache / "transformer_oof.npy" if args.cache else None
-        if cached and cached.exists() and np.load(cached).shape == (len(truth), 4):
+        config = replace(FinetuneConfig(), context=args.context, layers=args.layers, threads=args.threads,
+                         epochs=FinetuneConfig.epochs if args.epochs is None else args.epochs)
+        variant = f"v{LABEL_SET_VERSION}-{'ctx' if args.context else 'text'}-l{args.layers}-e{config.epochs}-s{args.n_synth}"
+        print(f"network: {args.base}, {variant}")
+        cached = args.cache / f"network_{Path(args.base).name}_{variant}.npy" if args.cache else None
+        if cached and cached.exists() and np.load(cached).shape == (len(truth), len(LABELS)):
             probs["network alone"] = np.load(cached)
         else:
-            probs["network alone"] = out_of_fold(transformer_system(args.base, config), folds)
+            probs["network alone"] = out_of_fold(transformer_system(args.base, config), folds, n_synth=args.n_synth)
             if cached:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 np.save(cached, probs["network alone"])

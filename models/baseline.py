@@ -14,6 +14,7 @@ from nlp.vocabulary import (
     MEASURE_WORDS,
     MECHANISM_WORDS,
     PLAN_OPENING,
+    PLAN_PATTERN,
     PROBLEM_PATTERN,
     PROBLEM_WORDS,
     SHORT_HEADING,
@@ -68,24 +69,26 @@ _PROBLEM = re.compile(f"{alternation(PROBLEM_WORDS)}|{PROBLEM_PATTERN}")
 _MECHANISM = re.compile(alternation(MECHANISM_WORDS))
 _MEASURE = re.compile(alternation(MEASURE_WORDS))
 _PLAN = re.compile(PLAN_OPENING)
+_PLANNED = re.compile(PLAN_PATTERN)
 
 
 def keyword_rule(item: str | TopicInput) -> str:
     """The keyword rules the evaluator used before the model: problem words, then mechanism, then action verbs.
 
-    Under label set v2 an action outside section 五 that is not a plan is the year's work (practice): the
-    rules read the section when it is known, and keep v1's answer (measure) when it is not."""
+    Under label set v2 the role decides: in section 五 (after its problems) a mechanism or an action is an
+    improvement step (measure); elsewhere an action that is not a plan is the year's work (practice). The rules
+    read the section when it is known, and keep v1's answers when it is not."""
     x = as_input(item)
     t = x.text.strip()
     if not t or SHORT_HEADING.match(t):
         return "other"
     if _PROBLEM.search(t) and not _PLAN.match(t):
         return "problem"
+    mark = section_mark(x.section) if "practice" in LABELS else ""
     if _MECHANISM.search(t):
-        return "mechanism"
+        return "measure" if mark == "五" or (mark and _PLANNED.search(t)) else "mechanism"
     if _MEASURE.search(t):
-        mark = section_mark(x.section)
-        return "practice" if "practice" in LABELS and mark and mark != "五" and not _PLAN.match(t) else "measure"
+        return "practice" if mark and mark != "五" and not _PLANNED.search(t) else "measure"
     return "other"
 
 

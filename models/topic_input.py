@@ -38,6 +38,14 @@ def section_mark(section: str | None) -> str:
     return s[0] if s[:1] and s[0] in SECTION_NUMERALS else ""
 
 
+def marked_text(item: str | TopicInput) -> str:
+    """The sentence led by its section as a mark of its own (§五§), for a bag-of-words part that reads the
+    section: the mark's character n-grams occur nowhere else."""
+    x = as_input(item)
+    mark = section_mark(x.section)
+    return f"§{mark}§{x.text}" if mark else x.text
+
+
 def _load_tokenizer(model_dir: Path, config: dict[str, Any]) -> Any:
     from tokenizers import Tokenizer
 

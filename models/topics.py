@@ -16,7 +16,7 @@ from models.baseline import keyword_rules
 from models.encoder import WEIGHTS_FILE, NumpyBert, softmax
 from models.lexical import FILE_NAME as LEXICAL_FILE
 from models.lexical import LexicalHead
-from models.topic_input import InputEncoder, TopicInput, as_input
+from models.topic_input import InputEncoder, TopicInput, as_input, marked_text
 from nlp.report import Report
 from nlp.vocabulary import LABEL_SET_VERSION, LABEL_SETS, LABELS
 
@@ -47,6 +47,7 @@ class TopicClassifier:
     batch_size: int = 64
     mix: Mix = field(default_factory=lambda: Mix())
     lexical: LexicalHead | None = None  # loaded only when the mix gives it a share or it is asked for alone
+    lexical_context: bool = False  # the lexical head reads the section mark (models.topic_input.marked_text)
 
     def classify(self, items: Sequence[str | TopicInput], component: str = "mix") -> list[Prediction]:
         """(label, confidence, scores) per sentence (a string, or a TopicInput with its section and previous
@@ -80,7 +81,7 @@ class TopicClassifier:
 
     def probabilities(self, inputs: Sequence[TopicInput], component: str = "mix") -> np.ndarray:
         """Probabilities (inputs, labels) of one component or of the mix; only the parts with a share are computed."""
-        texts = [x.text for x in inputs]
+        texts = [marked_text(x) if self.lexical_context else x.text for x in inputs]
         if component == "lexical":
             assert self.lexical is not None
             return self.lexical.predict_proba(texts)
@@ -178,7 +179,8 @@ def load_classifier(path: str | Path | None = None, *, threads: int | None = 2, 
         else None
     version = str(config.get("nianbao_version") or model_dir.name)
     log.debug("loaded topic model %s (%s) in %.2fs", model_dir, version, time.perf_counter() - started)
-    return TopicClassifier(model_dir, encoder, network, labels, version, mix=mix, lexical=head)
+    return TopicClassifier(model_dir, encoder, network, labels, version, mix=mix, lexical=head,
+                           lexical_context=bool(config.get("nianbao_lexical_context")))
 
 
 def _check_labels(model_dir: Path, labels: tuple[str, ...]) -> None:

@@ -12,7 +12,7 @@ LABELS_V1: tuple[str, ...] = ("problem", "measure", "mechanism", "other")
 LABELS_V2: tuple[str, ...] = ("problem", "measure", "mechanism", "practice", "other")
 LABEL_SETS: dict[int, tuple[str, ...]] = {1: LABELS_V1, 2: LABELS_V2}
 # The set the shipped model was trained on: flipped to 2 together with a v2 model.
-LABEL_SET_VERSION = 1
+LABEL_SET_VERSION = 2
 LABELS: tuple[str, ...] = LABEL_SETS[LABEL_SET_VERSION]
 
 # ---------------------------------------------------------------- headings and numbering

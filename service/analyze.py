@@ -41,7 +41,7 @@ class Topics:
 
     classifier: Any = None
     unavailable: str | None = None  # the reason a requested model could not be used
-    # torch inference is not re-entrant across the web's worker threads; one call at a time.
+    # One classification at a time across the web's worker threads: each batch already uses the BLAS threads.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -76,6 +76,7 @@ class Topics:
             return replace(report, errors=(*report.errors, error))
         from models.topics import classify_report
 
+        # classify_report feeds each sentence with its section and the sentence before it (models.topics).
         with self.lock:
             return classify_report(report, self.classifier)
 

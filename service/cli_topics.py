@@ -153,7 +153,7 @@ def pretrain_cmd(
 def finetune_cmd(
     base: Annotated[Path, typer.Option(help="a local checkpoint: our pretrained char BERT or e.g. bert-base-chinese")] = Path("out/charbert-mlm"),
     out: Annotated[Path, typer.Option(help="where to write the topic model")] = Path("out/topic_model"),
-    epochs: Annotated[int, typer.Option(help="fine-tuning epochs")] = 10,
+    epochs: Annotated[int, typer.Option(help="fine-tuning epochs")] = 6,
     lr: Annotated[float, typer.Option(help="learning rate")] = 3e-4,
     seed: Annotated[int, typer.Option(help="random seed")] = 42,
     lexical_weight: Annotated[float | None, typer.Option(

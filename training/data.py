@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from models.topic_input import TopicInput
+from models.topics import report_inputs
 from nlp.pipeline import parse_file
 from nlp.report import Report
+from nlp.vocabulary import LABEL_SET_VERSION
 from nlp.vocabulary import LABELS as LABELS  # re-exported for tests and callers of this module
 from training.synthetic_sentences import synthetic_sentences
 from training.weak import contexts_of, weak_label
@@ -20,9 +23,16 @@ from training.weak import contexts_of, weak_label
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-GOLD_PATH = HERE / "gold" / "dev_v1.jsonl"
-# v1: rare cases of every topic; v2: the boundaries the model confused (mechanism/measure, varied problems).
-WRITTEN_PATHS: tuple[Path, ...] = (HERE / "data" / "written_v1.jsonl", HERE / "data" / "written_v2.jsonl")
+# The gold set and written examples of each label set (GUIDELINES.md); the label set in force picks them.
+GOLD_PATHS: dict[int, Path] = {1: HERE / "gold" / "dev_v1.jsonl", 2: HERE / "gold" / "dev_v2.jsonl"}
+# v1: rare cases of every topic, then the boundaries the model confused; v3: all of them relabelled under label
+# set 2 with their section (and some with the previous sentence), plus the practice/measure/mechanism boundaries.
+WRITTEN_SETS: dict[int, tuple[Path, ...]] = {
+    1: (HERE / "data" / "written_v1.jsonl", HERE / "data" / "written_v2.jsonl"),
+    2: (HERE / "data" / "written_v3.jsonl",),
+}
+GOLD_PATH = GOLD_PATHS[LABEL_SET_VERSION]
+WRITTEN_PATHS: tuple[Path, ...] = WRITTEN_SETS[LABEL_SET_VERSION]
 
 # Split by report, never by sentence; the 洪泽 2023/2024 pair reuses text, so both sit on one side.
 TEST_REPORTS: frozenset[str] = frozenset(
@@ -31,6 +41,9 @@ TEST_REPORTS: frozenset[str] = frozenset(
 REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".md")
 # A deployment holds out this share of its own reviewed reports as its frozen test split.
 DEPLOYMENT_TEST_SHARE = 0.2
+# Template sentences per topic in the fine-tuning data: enough volume for the rare topics without drowning the
+# written and gold sentences (the shipped model's recipe).
+N_SYNTH = 100
 
 
 def corpus_dir() -> Path:
@@ -49,6 +62,12 @@ class Example:
     start: int = -1
     end: int = -1
     source: str = "gold"  # gold | weak | written | synth
+    section: str | None = None  # section key or numeral, when known
+    previous: str | None = None  # the sentence before it in its section, when known
+
+    def as_input(self) -> TopicInput:
+        """The sentence with its context, as the classifier takes it."""
+        return TopicInput(self.text, self.section, self.previous)
 
 
 def split_of(file: str) -> str:
@@ -102,6 +121,7 @@ def load_gold(path: Path = GOLD_PATH, root: Path | None = None) -> list[Example]
         if not file_path.exists():
             continue
         report = _parsed(str(file_path))
+        contexts = _contexts(str(file_path))
         start, end = ref["start"], ref["end"]
         if ref.get("sha1") and span_hash(report.text[start:end]) != ref["sha1"]:
             # The parser moved the text: find the same sentence by its hash among the current sentences.
@@ -111,7 +131,10 @@ def load_gold(path: Path = GOLD_PATH, root: Path | None = None) -> list[Example]
                 stale += 1
                 continue
             start, end = moved
-        out.append(Example(report.text[start:end], ref["label"], ref["file"], start, end, "gold"))
+        # The context comes from the parse, as at inference; the reference's section when the span is no sentence.
+        ctx = contexts.get((start, end)) or TopicInput("", ref.get("section"))
+        out.append(Example(report.text[start:end], ref["label"], ref["file"], start, end, "gold", ctx.section,
+                           ctx.previous))
     if stale:
         log.warning("%d gold references no longer match the parsed text (parser changed?) and were skipped", stale)
     return out
@@ -120,7 +143,8 @@ def load_gold(path: Path = GOLD_PATH, root: Path | None = None) -> list[Example]
 def load_written(paths: Sequence[Path] = WRITTEN_PATHS) -> list[Example]:
     """Our own written examples for the rare cases."""
     rows = [json.loads(x) for path in paths for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    return [Example(r["text"], r["label"], source="written") for r in rows]
+    return [Example(r["text"], r["label"], source="written", section=r.get("section"), previous=r.get("previous"))
+            for r in rows]
 
 
 def weak_examples(reports: Iterable[tuple[str, Report]]) -> list[Example]:
@@ -128,14 +152,21 @@ def weak_examples(reports: Iterable[tuple[str, Report]]) -> list[Example]:
     out = []
     for file, report in reports:
         spans = [(s.start, s.end, s.section) for s in report.sentences]
-        for (start, end, _), ctx in zip(spans, contexts_of(report.text, spans), strict=True):
+        inputs = report_inputs(report)
+        for (start, end, _), ctx, x in zip(spans, contexts_of(report.text, spans), inputs, strict=True):
             label = weak_label(ctx)
             if label is not None:
-                out.append(Example(ctx.text, label, file, start, end, "weak"))
+                out.append(Example(ctx.text, label, file, start, end, "weak", x.section, x.previous))
     return out
 
 
-def training_examples(n_synth: int = 300, root: Path | None = None,
+@lru_cache(maxsize=32)
+def _contexts(path: str) -> dict[tuple[int, int], TopicInput]:
+    report = _parsed(path)
+    return {(s.start, s.end): x for s, x in zip(report.sentences, report_inputs(report), strict=True)}
+
+
+def training_examples(n_synth: int = N_SYNTH, root: Path | None = None,
                       held_out: frozenset[str] = TEST_REPORTS) -> list[Example]:
     """Fine-tuning data: gold of every report not held out, weak labels for their unlabelled sentences,
     written and template examples. Nothing from the held-out reports."""
@@ -143,8 +174,13 @@ def training_examples(n_synth: int = 300, root: Path | None = None,
     have = {(g.file, g.start, g.end) for g in gold}
     reports = [(f, r) for f, r in corpus_reports(root) if f not in held_out]
     weak = [w for w in weak_examples(reports) if (w.file, w.start, w.end) not in have]
-    synth = [Example(t, lab, source="synth") for t, lab in synthetic_sentences(n_synth)]
+    synth = [Example(t, lab, source="synth", section=SYNTH_SECTIONS.get(lab)) for t, lab in synthetic_sentences(n_synth)]
     return gold + weak + load_written() + synth
+
+
+# Where a template sentence of each topic would stand in a report: shortcomings and the steps against them in
+# 五, standing arrangements in 一; statistics and headings anywhere.
+SYNTH_SECTIONS = {"problem": "s5_problems", "measure": "s5_problems", "mechanism": "s1_overall"}
 
 
 def heldout_examples(root: Path | None = None) -> list[Example]:

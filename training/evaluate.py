@@ -11,7 +11,8 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from models.baseline import TfidfBaseline, keyword_rules
 from models.topics import LABELS, Mix, load_classifier
-from training.data import Example, corpus_reports, heldout_examples, load_gold, training_examples
+from nlp.pipeline import parse_file
+from training.data import Example, corpus_dir, corpus_reports, heldout_examples, load_gold, training_examples
 from training.weak import LABELLING_FUNCTIONS, contexts_of, weak_label
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def weak_agreement(gold: Sequence[Example] | None = None) -> dict[str, dict[str,
     contexts: dict[str, dict] = {}
     for e in gold:
         if e.file not in contexts:
-            report = reports[e.file]
+            # A gold report the corpus listing leaves out (read, but not ok) is parsed for its contexts anyway.
+            report = reports.get(e.file) or parse_file(str(corpus_dir() / e.file))
             spans = [(s.start, s.end, s.section) for s in report.sentences]
             contexts[e.file] = dict(zip([(a, b) for a, b, _ in spans], contexts_of(report.text, spans), strict=True))
         ctx = contexts[e.file].get((e.start, e.end))
@@ -84,7 +86,7 @@ def evaluate_all(model_dir: str | Path | None = None, root: Path | None = None) 
     test = heldout_examples(root)
     if not test:
         return []
-    texts, gold = [e.text for e in test], [e.label for e in test]
+    texts, gold, inputs = [e.text for e in test], [e.label for e in test], [e.as_input() for e in test]
     train = training_examples(root=root)
     tfidf = TfidfBaseline().fit([e.text for e in train], [e.label for e in train])
     out = []
@@ -92,12 +94,12 @@ def evaluate_all(model_dir: str | Path | None = None, root: Path | None = None) 
         clf = load_classifier(model_dir)
         mixed = clf.mix.network < 1
         shares = f", mixed {clf.mix.network:g}/{clf.mix.lexical:g}/{clf.mix.rules:g}" if mixed else ""
-        out.append(score(f"transformer ({clf.version}{shares})", gold, [p[0] for p in clf.classify(texts)]))
+        out.append(score(f"transformer ({clf.version}{shares})", gold, [p[0] for p in clf.classify(inputs)]))
         if mixed:  # the network's own score too, so a mix never hides a weak network
             alone = replace(clf, mix=Mix())
-            out.append(score(f"network alone ({clf.version})", gold, [p[0] for p in alone.classify(texts)]))
+            out.append(score(f"network alone ({clf.version})", gold, [p[0] for p in alone.classify(inputs)]))
     out.append(score("tfidf+logreg", gold, tfidf.predict(texts)))
-    out.append(score("keyword rules", gold, keyword_rules(texts)))
+    out.append(score("keyword rules", gold, keyword_rules(inputs)))
     return out
 
 
@@ -111,10 +113,10 @@ def scores_from_json(record: dict) -> list[Scores]:
 
 def evaluate_on(model_dir: str | Path | None, test: Sequence[Example], name: str) -> list[Scores]:
     """The topic model and the keyword rules on a given test split (e.g. a deployment's own)."""
-    texts, gold = [e.text for e in test], [e.label for e in test]
+    inputs, gold = [e.as_input() for e in test], [e.label for e in test]
     clf = load_classifier(model_dir)
-    return [score(f"transformer ({clf.version}) on {name}", gold, [p[0] for p in clf.classify(texts)]),
-            score(f"keyword rules on {name}", gold, keyword_rules(texts))]
+    return [score(f"transformer ({clf.version}) on {name}", gold, [p[0] for p in clf.classify(inputs)]),
+            score(f"keyword rules on {name}", gold, keyword_rules(inputs))]
 
 
 def scores_to_json(results: Sequence[Scores]) -> dict:

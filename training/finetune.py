@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from models.topic_input import InputEncoder, marked_text
 from models.topics import LABELS
+from nlp.vocabulary import LABEL_SET_VERSION
 from training.data import Example, data_hash
 from training.pretrain import _Encoded, save_tokenizer, seed_everything
 
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 class FinetuneConfig:
     """Schedule of topic fine-tuning."""
 
-    epochs: int = 10
+    epochs: int = 6
     batch_size: int = 32
     learning_rate: float = 3e-4
     weight_decay: float = 0.01
@@ -33,20 +35,29 @@ class FinetuneConfig:
     max_length: int = 128
     class_weighted: bool = True
     seed: int = 42
-    threads: int = 2
+    # One thread: on a shared machine two torch threads wait on each other (a step took 20x longer).
+    threads: int = 1
     # Shares of a TF-IDF head fitted on the same examples and of the keyword rules in the model's averaged
     # probabilities (models.topics.Mix); the network keeps 0.3. Chosen as the best mix on the training-split
     # bodies in benchmarks/topic_crossval.py; 0 and 0 leave the network alone.
     lexical_weight: float = 0.5
     rules_weight: float = 0.2
+    # Feed each sentence with its section and previous sentence (models.topic_input's cross-encoder input).
+    context: bool = True
+    # The TF-IDF head reads the sentence led by its section mark (models.topic_input.marked_text).
+    lexical_context: bool = True
+    # Keep only the base's first layers (0: all): fewer layers, faster inference.
+    layers: int = 0
 
 
-def fit_lexical_head(examples: Sequence[Example], out_dir: str | Path) -> Path:
-    """Fit the TF-IDF head on the fine-tuning examples and write it beside the network."""
+def fit_lexical_head(examples: Sequence[Example], out_dir: str | Path, context: bool = False) -> Path:
+    """Fit the TF-IDF head on the fine-tuning examples (led by their section mark with `context`) and write it
+    beside the network."""
     from models.baseline import TfidfBaseline
     from models.lexical import LexicalHead
 
-    baseline = TfidfBaseline().fit([e.text for e in examples], [e.label for e in examples])
+    texts = [marked_text(e.as_input()) if context else e.text for e in examples]
+    baseline = TfidfBaseline().fit(texts, [e.label for e in examples])
     return LexicalHead.from_baseline(baseline, LABELS).save(out_dir)
 
 
@@ -70,11 +81,15 @@ def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
     model = AutoModelForSequenceClassification.from_pretrained(
         base, local_files_only=True, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=label2id,
     )
+    if config.layers and config.layers < model.config.num_hidden_layers:
+        model.bert.encoder.layer = model.bert.encoder.layer[: config.layers]
+        model.config.num_hidden_layers = config.layers
+    # The same encoding the numpy classifier applies at inference (models.topic_input), not the tokenizer's own.
+    encoder = InputEncoder.load(base, {"nianbao_context": config.context}, config.max_length)
     rows = []
-    for e in examples:
-        row = dict(tok(e.text, truncation=True, max_length=config.max_length))
-        row["labels"] = label2id[e.label]
-        rows.append(row)
+    for e, (ids, types) in zip(examples, encoder.encode([e.as_input() for e in examples]), strict=True):
+        rows.append({"input_ids": ids, "token_type_ids": types, "attention_mask": [1] * len(ids),
+                     "labels": label2id[e.label]})
     counts = torch.bincount(torch.tensor([r["labels"] for r in rows]), minlength=len(LABELS)).float()
     # Problems are rare in real reports: weight classes so the loss does not ignore them.
     weights = (counts.sum() / (len(LABELS) * counts.clamp(min=1))) if config.class_weighted else torch.ones(len(LABELS))
@@ -108,8 +123,11 @@ def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
     model.config.nianbao_version = version or f"topic-{data_hash(examples)[:8]}"
     model.config.nianbao_lexical_weight = config.lexical_weight
     model.config.nianbao_rules_weight = config.rules_weight
+    model.config.nianbao_context = config.context
+    model.config.nianbao_lexical_context = config.lexical_context
+    model.config.nianbao_label_set = LABEL_SET_VERSION
     if config.lexical_weight > 0:
-        fit_lexical_head(examples, out)
+        fit_lexical_head(examples, out, config.lexical_context)
     model.save_pretrained(out, safe_serialization=True)
     save_tokenizer(tok, out)
     base_record = {}

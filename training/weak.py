@@ -10,14 +10,19 @@ from nlp.vocabulary import (
     ENUMERATION_IS,
     HEADING_NUMBER,
     IMPROVE_PART,
+    LABELS,
     MEASURE_OPENERS,
     MEASURE_WORDS,
     MECHANISM_NOUNS,
     PAREN_NUMBER,
     PLAN_OPENING,
+    PLAN_PATTERN,
+    PRACTICE_COUNT,
+    PRACTICE_WORDS,
     PROBLEM_PART,
     PROBLEM_PATTERN,
     PROBLEM_WORDS,
+    REACH_WORDS,
     SETUP_VERBS,
     TABLE_CAPTION,
     UNITS,
@@ -50,6 +55,16 @@ _PROBLEM_PART = re.compile(PROBLEM_PART)
 _IMPROVE_PART = re.compile(IMPROVE_PART)
 # A short line without a numbered head opens the improvements only when it says so outright.
 _IMPROVE_LEAD_IN = re.compile(r"改进措施|改进情况|下一步|以下工作")
+_PLANNED = re.compile(PLAN_PATTERN)
+_PRACTICE = re.compile(f"{PRACTICE_COUNT}|{alternation(PRACTICE_WORDS)}")
+_REACH = re.compile(alternation(REACH_WORDS))
+# Label set v2 splits the year's work done (practice) off measure, which keeps the improvement steps.
+_V2 = "practice" in LABELS
+
+
+def _improvement(c: Context) -> bool:
+    """A step to improve (v2's measure): in 五's improvement part, in 五 at all, or announced as a plan."""
+    return c.in_improve_part or c.section == "s5_problems" or _PLANNED.search(c.text) is not None
 
 
 def lf_heading(c: Context) -> str | None:
@@ -60,6 +75,14 @@ def lf_heading(c: Context) -> str | None:
 def lf_table_debris(c: Context) -> str | None:
     """Fragments in the table sections (二、三、四) are table cells, not narrative."""
     return "other" if c.section in ("s2_proactive", "s3_applications", "s4_review_litigation") and len(c.text) < 60 else ABSTAIN
+
+
+def lf_practice_count(c: Context) -> str | None:
+    """v2: outside 五, a count that sizes the body's own work (召开发布会12场) or an event, release or platform
+    of the year is `practice`, unless the point is reach (阅读量, 粉丝) or it is a plan."""
+    if not _V2 or c.section in ("s5_problems", "s6_other") or _REACH.search(c.text) or _improvement(c):
+        return ABSTAIN
+    return "practice" if _PRACTICE.search(c.text) else ABSTAIN
 
 
 def lf_statistics(c: Context) -> str | None:
@@ -81,13 +104,19 @@ def lf_problem_part(c: Context) -> str | None:
 
 
 def lf_mechanism_cue(c: Context) -> str | None:
-    """Setting up or applying a rule, system or mechanism (建立…制度, 落实…机制)."""
-    return "mechanism" if _MECH.search(c.text) else ABSTAIN
+    """Setting up or applying a rule, system or mechanism (建立…制度, 落实…机制); under v2 the role decides, and a
+    plan to build one is a measure."""
+    if not _MECH.search(c.text):
+        return ABSTAIN
+    return "measure" if _V2 and _improvement(c) else "mechanism"
 
 
 def lf_measure_cue(c: Context) -> str | None:
-    """Sentences opening with an action verb or a plan marker are measures."""
-    return "measure" if _MEASURE.match(c.text) and not _STAT.search(c.text) else ABSTAIN
+    """Sentences opening with an action verb or a plan marker are measures (v1); under v2 only as improvement
+    steps, and the same verbs outside 五 and not planned tell the year's work (practice)."""
+    if not _MEASURE.match(c.text) or _STAT.search(c.text):
+        return ABSTAIN
+    return "practice" if _V2 and not _improvement(c) else "measure"
 
 
 def lf_improve_part(c: Context) -> str | None:
@@ -102,7 +131,8 @@ def lf_nothing_to_report(c: Context) -> str | None:
 
 # Order is priority: the first function that does not abstain decides in `weak_label`.
 LABELLING_FUNCTIONS: tuple[LF, ...] = (
-    lf_heading, lf_table_debris, lf_nothing_to_report, lf_statistics, lf_problem_part, lf_problem_cue,
+    lf_heading, lf_table_debris, lf_nothing_to_report, lf_practice_count, lf_statistics, lf_problem_part,
+    lf_problem_cue,
     lf_mechanism_cue, lf_improve_part, lf_measure_cue,
 )
 

@@ -37,7 +37,7 @@ def test_saved_head_reproduces_sklearn_probabilities(fitted: TfidfBaseline, tmp_
 
 
 def test_columns_follow_the_requested_label_order(fitted: TfidfBaseline) -> None:
-    reordered = ("other", "mechanism", "measure", "problem")
+    reordered = tuple(reversed(LABELS))
     head = LexicalHead.from_baseline(fitted, reordered)
     p = head.predict_proba(["建立健全依申请公开会商机制。"])[0]
     q = fitted.predict_proba(["建立健全依申请公开会商机制。"])[0]

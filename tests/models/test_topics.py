@@ -117,10 +117,11 @@ def test_shares_mix_the_network_the_lexical_head_and_the_rules(tmp_path: Path) -
     target = _copy(tmp_path)
     texts = ["建立健全依申请公开会商机制。", "栏目更新不及时。", "全年受理申请21件。"]
     # A head that always answers `other`, so its share shows up exactly in the averaged probabilities.
-    baseline = TfidfBaseline().fit(["栏目更新", "栏目建设", "机制建设", "机制更新"], ["other", "problem", "measure", "mechanism"])
+    fragments = ["栏目更新", "栏目建设", "机制建设", "机制更新", "平台建设", "平台更新"]
+    baseline = TfidfBaseline().fit(fragments[: len(LABELS)], list(LABELS))
     head = LexicalHead.from_baseline(baseline, LABELS)
     LexicalHead(head.labels, head.word_vocab, head.word_idf, head.char_vocab, head.char_idf, head.char_ngrams,
-                head.coef * 0, np.array([0.0, 0.0, 0.0, 50.0])).save(target)
+                head.coef * 0, 50.0 * (np.array(LABELS) == "other")).save(target)
     config = json.loads((target / "config.json").read_text(encoding="utf-8"))
     config.pop("nianbao_lexical_weight", None)
     config.pop("nianbao_rules_weight", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.vocabulary import LABELS_V1
 from training.data import corpus_dir
 from training.evaluate import format_scores, score, scores_from_json, scores_to_json, weak_agreement
 
@@ -11,7 +12,7 @@ from training.evaluate import format_scores, score, scores_from_json, scores_to_
 def test_score_by_hand() -> None:
     gold = ["problem", "problem", "measure", "mechanism", "other", "other"]
     pred = ["problem", "measure", "measure", "mechanism", "other", "problem"]
-    s = score("x", gold, pred)
+    s = score("x", gold, pred, LABELS_V1)
     assert s.per_label["problem"][:3] == pytest.approx((0.5, 0.5, 0.5))
     assert s.per_label["measure"][:3] == pytest.approx((0.5, 1.0, 2 / 3))
     assert s.per_label["mechanism"][:3] == pytest.approx((1.0, 1.0, 1.0))
@@ -24,7 +25,7 @@ def test_score_by_hand() -> None:
 
 def test_recorded_metrics_read_back_as_scores() -> None:
     gold = ["problem", "measure", "measure", "other"]
-    s = score("model (v1)", gold, ["problem", "measure", "other", "other"])
+    s = score("model (v1)", gold, ["problem", "measure", "other", "other"], LABELS_V1)
     back = scores_from_json(scores_to_json([s]))
     assert [b.name for b in back] == ["model (v1)"]
     assert back[0].confusion == s.confusion and back[0].macro_f1 == round(s.macro_f1, 4)
@@ -49,7 +50,8 @@ def test_shipped_model_beats_tfidf_on_the_held_out_reports() -> None:
     results = {s.name.split(" (")[0]: s for s in evaluate_all()}
     assert set(results) == {"transformer", "network alone", "tfidf+logreg", "keyword rules"}
     assert sum(map(sum, results["tfidf+logreg"].confusion)) == 228
-    assert results["transformer"].macro_f1 >= 0.85
-    assert results["transformer"].macro_f1 > results["tfidf+logreg"].macro_f1 > results["keyword rules"].macro_f1
+    assert results["transformer"].macro_f1 >= 0.88
+    # Under label set 2 the network, which reads the section and the previous sentence, beats the bag of words.
+    assert results["network alone"].macro_f1 > results["tfidf+logreg"].macro_f1
     # The mix must add to each of its parts, or it is not worth shipping.
     assert results["transformer"].macro_f1 > results["network alone"].macro_f1
