@@ -19,7 +19,7 @@ from tests.service.web_pages_data import FORBIDDEN, pages, populate, wait_for_im
 
 ACCOUNTS = {"admin": "wang-admin", "reviewer": "li-shenhe", "viewer": "zhao-chakan"}
 PASSWORD = "screenshots-only-9"
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT = {"width": 1280, "height": 900}  # a Chinese browser: its own controls (the file picker) speak Chinese too
 MAX_HEIGHT = 12_000  # px: a full-page shot is cut here (a long report page stays a readable file)
 
 
@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="nianbao-shots-") as tmp:
         app, urls = _app(Path(tmp) / "data", Path(tmp) / "files")
         with serve(app) as base, chromium() as browser:
-            page = browser.new_page(viewport=VIEWPORT)  # type: ignore[attr-defined]
+            page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")  # type: ignore[attr-defined]
             _shoot(page, f"{base}/login", args.out / "login.png")
             print(args.out / "login.png")
             for role in args.roles.split(","):
-                context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+                context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")  # type: ignore[attr-defined]
                 page = context.new_page()
                 login(page, base, ACCOUNTS[role], PASSWORD)
                 for name, url in urls.items():
