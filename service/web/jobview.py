@@ -30,7 +30,10 @@ def _failure(body: str) -> tuple[str, str]:
     """The reason name and message of a failed report's first error."""
     errors = json.loads(body).get("errors") or []
     first = next((e for e in errors if e.get("severity", "error") == "error"), {})
-    return reason_name(first.get("code")), first.get("message") or ""
+    label, message = reason_name(first.get("code")), first.get("message") or ""
+    # "不是政府信息公开工作年度报告：只有标题…" beside 不是年度报告 says it twice: keep what follows the colon.
+    head, colon, rest = message.partition("：")
+    return label, rest if colon and rest and set(label) <= set(head) else message
 
 
 def job_outcome(job: Job, report_status: str | None, report_body: str | None) -> Outcome:

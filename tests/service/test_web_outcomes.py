@@ -74,6 +74,7 @@ def test_finished_jobs_name_their_documents_outcome(sqlite_site: Site) -> None:
     for name in ("blank-template.html", "article.txt"):
         assert 'data-outcome="failed"' in rows[name] and "不是年度报告" in rows[name], rows[name]
         assert "已完成" not in rows[name]
+    assert "不是年度报告<span class=\"detail\">：只有标题和空白表格" in rows["blank-template.html"]
     assert "已完成" in rows["good.txt"] and 'data-outcome="done"' in rows["good.txt"]
     # Submission times in Beijing time, in Chinese; no ISO timestamps.
     assert all(re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", r) for r in rows.values())
