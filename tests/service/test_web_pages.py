@@ -235,7 +235,7 @@ def test_a_report_without_a_year_says_so_and_a_reviewer_sets_it(crawl: Crawl) ->
         assert response.status_code == 303 and response.headers["location"] == url
         after = client.get(url).text
         assert 'id="reuse-ratio"' in after and "2022 年度报告沿用 2021 年度报告" in after
-        assert "审核员设置" in client.get(f"/reports/{undated}").text
+        assert "评审员设置" in client.get(f"/reports/{undated}").text
         refused = crawl.get("viewer", "/compare")
         assert crawl.site.client.post(f"/reports/{undated}/year", data={
             "year": "2020", "csrf_token": crawl.site.client.cookies.get(CSRF_COOKIE)}).status_code == 403
