@@ -40,10 +40,10 @@ class Grid:
     verticals: tuple[Line, ...]
 
 
-def ink(gray: np.ndarray, contrast: int = 7) -> np.ndarray:
+def ink(gray: np.ndarray, contrast: int = 15) -> np.ndarray:
     """Marks at least `contrast` grey levels darker than their surroundings, as a 0/255 mask (which evens out a
-    photographed page's light). A low contrast keeps light ruling lines; noise passes too, but it forms no
-    long straight strokes."""
+    photographed page's light). Lower, noise joins characters' strokes to the rules around them; a light rule
+    lost here is looked for on the image itself (`_faint_line`)."""
     import cv2
 
     block = max(15, (min(gray.shape) // 40) | 1)
@@ -107,16 +107,32 @@ def _ruled(line: Line, horizontals: list[Line]) -> Line | None:
     """The vertical line's segments that meet a horizontal line at both ends: ruling, not a character's stroke
     (a heading's strokes can stand right on a table's top line)."""
     def meets(y: int) -> bool:
-        return any(abs(h.at - y) <= _TOLERANCE * 2 and h.covers(line.at - 1, line.at + 1) > 0 for h in horizontals)
+        return any(abs(h.at - y) <= 2 * _TOLERANCE and h.covers(line.at - _TOLERANCE, line.at + _TOLERANCE) > 0
+                   for h in horizontals)
 
     spans = tuple(s for s in line.spans if meets(s[0] + _TOLERANCE) and meets(s[1] - _TOLERANCE))
     return Line(line.at, spans) if spans else None
 
 
-def grids(gray: np.ndarray, dpi: float) -> list[Grid]:
-    """The page's ruled tables, top to bottom."""
+def _not_through_text(line: Line, horizontals: list[Line], text: list[Rect]) -> Line | None:
+    """The line without its one-row segments that run through a detected text box: a large character's
+    vertical stroke (十 in a centred 第二十条 title) can touch both rules of its row once scanned; a real rule
+    between two cells never runs through a text box's middle."""
+    def stroke(start: int, end: int) -> bool:
+        one_row = not any(start + 2 * _TOLERANCE < h.at < end - 2 * _TOLERANCE for h in horizontals)
+        return one_row and any(
+            r[0] + 2 < line.at < r[2] - 2 and start <= (r[1] + r[3]) / 2 <= end for r in text
+        )
+
+    spans = tuple(s for s in line.spans if not stroke(*s))
+    return Line(line.at, spans) if spans else None
+
+
+def grids(gray: np.ndarray, dpi: float, text: list[Rect] | None = None) -> list[Grid]:
+    """The page's ruled tables, top to bottom; `text` are the page's detected text boxes."""
     horizontals, verticals = ruling_lines(ink(gray), dpi)
     verticals = [r for v in verticals if (r := _ruled(v, horizontals)) is not None]
+    verticals = [r for v in verticals if (r := _not_through_text(v, horizontals, text or [])) is not None]
     out: list[Grid] = []
     for group in _tables(horizontals, verticals):
         grid = _cells(gray, *group)

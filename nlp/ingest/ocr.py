@@ -91,7 +91,7 @@ def _recognise(
 
     boxes: list[OcrBox] = []
     for start in range(0, len(rects), _CHUNK):
-        if time.monotonic() > deadline:
+        if time.process_time() > deadline:
             return boxes, False
         chunk = rects[start:start + _CHUNK]
         crops = [np.repeat(crop(gray, (r[0] - 2, r[1] - 2, r[2] + 2, r[3] + 2))[:, :, None], 3, axis=2) for r in chunk]
@@ -201,7 +201,8 @@ def _lines(boxes: list[OcrBox], page_no: int, frame: _Frame) -> list[Line]:
 def read_page_image(gray: np.ndarray, page_no: int, dpi: float, settings: OcrSettings,
                     furniture_margin: float = 0.1) -> PageRead:
     """Recognise one grey page image rendered at `dpi`: its paragraphs, table rows and furniture."""
-    deadline = time.monotonic() + settings.page_seconds
+    # CPU seconds, not wall time: a page must not fail because other processes share the machine's cores.
+    deadline = time.process_time() + settings.page_seconds
     ocr = engine(settings.threads)
     classifier, rec = recognizers(ocr)
     page = upright(ocr, classifier, gray)
@@ -209,7 +210,7 @@ def read_page_image(gray: np.ndarray, page_no: int, dpi: float, settings: OcrSet
     out = PageRead()
     if page.turned:
         out.errors.append(ReportError("ocr_page_turned", f"第 {page_no} 页图像方向旋转了 {page.turned} 度，已转正后识别", "info", page_no))
-    table_grids = grids(page.image, dpi)
+    table_grids = grids(page.image, dpi, page.boxes)
     rects = [piece for rect in page.boxes for piece in _split_at(rect, table_grids)]
     if len(rects) > settings.max_boxes:
         out.errors.append(ReportError(

@@ -28,7 +28,7 @@ class OcrSettings:
     dpi: int = 150  # a PDF page without a usable text layer is rendered at this resolution
     # A rendered page or an image file larger than this is scaled down (a 600 dpi A3 scan is 70 million pixels).
     max_pixels: int = 8_000_000
-    page_seconds: float = 60.0  # recognition of one page stops after this long, with a warning
+    page_seconds: float = 60.0  # CPU seconds after which recognition of a page stops, with a warning
     max_boxes: int = 3000  # text boxes recognised on one page: a page of noise finds thousands
     threads: int = 1  # onnxruntime threads per process: batch workers run pages in parallel, one core each
     # A recognised text whose score is below this is not trusted: a table cell read from it is flagged.
