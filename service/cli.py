@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from eval.scoring import RubricError, load_rubric
+from nlp.ingest.ocr import progress as ocr_progress
 from nlp.report import Report
 from service import cli_help
 from service.analyze import DEFAULT_TOPICS, Document, Topics, analyze, read
@@ -37,6 +38,12 @@ class OutputFormat(StrEnum):
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="输出处理过程的日志")] = False) -> None:
     """nianbao：读取、检查并评价政府信息公开工作年度报告。"""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _scan_progress(page: int, pages: int) -> None:
+    """One stderr line per page that OCR reads (stdout stays the report or its JSON)."""
+    sys.stderr.write(f"文字识别：第 {page}/{pages} 页\n")
+    sys.stderr.flush()
 
 
 ModelOption = Annotated[
@@ -82,6 +89,7 @@ def parse(
     topics: TopicsOption = True,
 ) -> None:
     """把报告读成规定结构：六个部分、三张统计表、基本信息和句子主题。"""
+    ocr_progress.set(_scan_progress)  # a scan takes seconds a page: say which page is being recognised
     report = read(Document.of_path(existing(file)), load_topics(model, topics))
     if output is OutputFormat.json:
         _print_json(report)
@@ -103,6 +111,7 @@ def score(
     topics: TopicsOption = True,
 ) -> None:
     """按规定格式检查报告并评分：先列未通过的规则及其依据。"""
+    ocr_progress.set(_scan_progress)
     try:
         chosen = load_rubric(rubric)
     except (OSError, RubricError) as exc:
