@@ -275,3 +275,10 @@ def for_people(message: str) -> str:
 
 # The served topic model's name where the service runs without one (service.web.analyzer says "none").
 NO_MODEL_NAME = "未加载主题模型"
+
+# What an error page says for the HTTP errors the framework raises with its English phrase ("Not Found").
+HTTP_ERROR_NAMES: dict[int, str] = {
+    400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "页面不存在", 405: "不支持此请求方式",
+    413: "上传内容过大", 415: "文件类型不受支持", 422: "请求参数有误", 429: "请求过于频繁，请稍后再试",
+    500: "服务器内部错误",
+}

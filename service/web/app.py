@@ -6,18 +6,21 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import HTTPException
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nlp.labels import JOB_STATUS_NAMES, STATUS_NAMES
+from nlp.labels import HTTP_ERROR_NAMES, JOB_STATUS_NAMES, STATUS_NAMES
 from nlp.report import READ_STATUSES
 from service.batch.settings import Limits
 from service.web import accounts, api, review, ui, ui_docs, ui_report
@@ -71,6 +74,15 @@ def _wants_json(request: Request) -> bool:
             or "application/json" in request.headers.get("accept", ""))
 
 
+def _error_page(request: Request, status: int, detail: Any) -> Response:
+    """The error page: our own Chinese message, or the status's Chinese name in place of the framework's English
+    phrase ("Not Found")."""
+    name = HTTP_ERROR_NAMES.get(status, "请求无法完成")
+    english = detail == HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else False
+    message = detail if isinstance(detail, str) and detail and not english else name
+    return ui.render(request, "error.html", status_code=status, title=f"{name}（{status}）", message=message)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service app; migrations run and the worker starts when the app starts (lifespan)."""
     settings = settings or Settings()
@@ -98,6 +110,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.url.path == "/favicon.ico":
+            # Browsers ask for it on every site whatever the page links; public like /static, not a route.
+            return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                                headers={"Cache-Control": "public, max-age=86400"})
         cookie = request.cookies.get(CSRF_COOKIE)
         request.state.csrf = cookie or new_csrf_token()
         response = await call_next(request)
@@ -128,19 +144,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": exc.message}, status_code=403)
         return ui.render(request, "error.html", status_code=403, title="无权操作", message=exc.message)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # also the router's own 404 and 405, not only ours
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request) or request.url.path.endswith(".png"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        message = exc.detail if isinstance(exc.detail, str) else "请求无法完成"
-        return ui.render(request, "error.html", status_code=exc.status_code, title=f"错误 {exc.status_code}",
-                         message=message)
+        return _error_page(request, exc.status_code, exc.detail)
 
-    @app.get("/favicon.ico", include_in_schema=False)
-    def favicon() -> FileResponse:
-        """The site icon, for browsers that ask for it whatever the page says (no login, cached a day)."""
-        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
-                            headers={"Cache-Control": "public, max-age=86400"})
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        # A page asked with a bad parameter (?page=0, ?year=abc) answers with a page, not raw JSON.
+        names = "、".join(sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")}))
+        return _error_page(request, 422, f"网址参数 {names} 的值不合要求" if names else HTTP_ERROR_NAMES[422])
 
     @app.get("/health", tags=["ops"], summary="存活检查（无需登录）")
     def health() -> dict[str, Any]:

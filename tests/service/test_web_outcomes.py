@@ -103,3 +103,14 @@ def test_favicon_is_served_without_login(sqlite_site: Site) -> None:
     login(sqlite_site.client, "viewer")
     assert 'rel="icon" href="/static/favicon.svg"' in sqlite_site.client.get("/reports").text
     assert csrf_of(sqlite_site.client.get("/reports").text)
+
+
+def test_error_pages_speak_chinese(sqlite_site: Site) -> None:
+    login(sqlite_site.client, "viewer")
+    missing = sqlite_site.client.get("/nowhere")
+    assert missing.status_code == 404 and "页面不存在（404）" in missing.text and "Not Found" not in missing.text
+    bad = sqlite_site.client.get("/rankings?page=0")
+    assert bad.status_code == 422 and "text/html" in bad.headers["content-type"]
+    assert "请求参数有误（422）" in bad.text and "网址参数 page 的值不合要求" in bad.text
+    api = sqlite_site.client.get("/api/rankings?page=0", headers=sqlite_site.auth("viewer"))
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["query", "page"]
