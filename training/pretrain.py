@@ -34,7 +34,8 @@ class PretrainConfig:
     mlm_probability: float = 0.15
     min_char_count: int = 1
     seed: int = 42
-    threads: int = 2
+    # One thread: on a shared machine two torch threads wait on each other (fine-tuning steps took 20x longer).
+    threads: int = 1
 
 
 def build_vocab(texts: Sequence[str], min_count: int = 1) -> list[str]:

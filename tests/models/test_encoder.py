@@ -134,3 +134,20 @@ def test_other_label_set_leaves_topics_unavailable_in_the_analysis_path(tmp_path
     assert out.sentences[0].topic is None
     [error] = [e for e in out.errors if e.code == "topics_unavailable"]
     assert "label-set mismatch" in error.message and error.severity == "warning"
+
+
+def test_report_inputs_give_each_sentence_its_section_and_previous_sentence() -> None:
+    from models.topics import report_inputs
+    from nlp.report import Report, Section, Sentence
+
+    text = "一、总体情况\n召开发布会3场。五、存在的主要问题及改进情况\n栏目更新不及时。下一步将加强培训。"
+    one, five = text.index("一"), text.index("五")
+    spans = [(one, 7), (7, 15), (five, five + 15), (five + 15, five + 23), (five + 23, len(text))]
+    sections = ["s1_overall", "s1_overall", "s5_problems", "s5_problems", "s5_problems"]
+    report = Report(text=text, sections=(Section("s1_overall", "一", 0, five), Section("s5_problems", "五", five, len(text))),
+                    sentences=tuple(Sentence(a, b, s) for (a, b), s in zip(spans, sections, strict=True)))
+    got = report_inputs(report)
+    assert [x.text for x in got] == [text[a:b] for a, b in spans]
+    assert [x.section for x in got] == sections
+    # The previous sentence is taken within the section only: a section's first sentence has none.
+    assert [x.previous for x in got] == [None, text[0:7], None, text[five : five + 15], text[five + 15 : five + 23]]
