@@ -41,3 +41,8 @@ def test_the_cli_module_does_not_load_the_batch_runner_or_the_web_app():
                                              "typer.rich_utils", "nlp.serialize"])
     assert loaded == {"service.batch.runner": False, "scipy": False, "torch": False, "fastapi": False,
                       "spacy": False, "typer.rich_utils": False, "nlp.serialize": False}
+
+
+def test_the_batch_workers_preload_spacy_without_torch():
+    loaded = _loaded("import service.batch.preload", ["spacy.matcher", "torch"])
+    assert loaded == {"spacy.matcher": True, "torch": False}
