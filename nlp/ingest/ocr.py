@@ -27,6 +27,7 @@ _PROSE_SCORE = 0.5  # a text box scored lower outside a table is noise (a stamp,
 # blank cell with ink in it. Below nlp.report.UNCERTAIN_BELOW, so the cell is flagged and the report reviewed.
 _DOUBTFUL = round(UNCERTAIN_BELOW - 0.15, 2)
 _INK_SHARE = 0.004  # dark share of a cell's inside above which a cell with no text found is not blank
+_MAX_LEAN = 12  # degrees from upright a printed 1 keeps to; a slash leans 25 or more
 _INK_CONTRAST = 30  # grey levels below the paper that count as a mark in a cell (scanner noise stays above)
 
 # Told of each page an OCR reader starts (page number, pages in the document): `nianbao parse` shows progress.
@@ -142,6 +143,17 @@ class _Frame:
         return (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
 
 
+def _slanted(ink_mask: np.ndarray) -> bool:
+    """Whether the marks' main axis leans more than a printed 1 does: the slash of a not-applicable cell,
+    which the recogniser reads as 1 with a high score."""
+    ys, xs = np.nonzero(ink_mask)
+    if len(xs) < 8:
+        return False
+    cov = np.cov(np.stack([xs, ys]).astype(np.float64))
+    angle = 0.5 * np.degrees(np.arctan2(2 * cov[0, 1], cov[0, 0] - cov[1, 1]))  # 0: horizontal, ±90: upright
+    return 90 - abs(angle) > _MAX_LEAN
+
+
 def _inner(rect: Rect) -> Rect:
     """A cell without its ruling lines."""
     return (rect[0] + 4, rect[1] + 4, rect[2] - 4, rect[3] - 4)
@@ -161,6 +173,8 @@ def _cell(boxes: list[OcrBox], rect: Rect, page_no: int, frame: _Frame, mask: np
     box = frame.points(rect)
     if inner:
         confidence = cell_confidence(min(b.score for b in inner), guessed, settings)
+        if text == "1" and _slanted(crop(mask, inner[0].rect)):  # "/" (not applicable) read as 1
+            confidence = min(confidence, _DOUBTFUL)
     else:
         # Nothing recognised: blank only if the cell's inside holds no ink a faint digit could have left.
         confidence = _DOUBTFUL if _inked(mask, rect) else None

@@ -66,14 +66,16 @@ def _skew(quads: np.ndarray) -> float:
     return float(np.degrees(np.median(np.arctan2(dy, dx))))
 
 
-def _rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
+def _rotate(gray: np.ndarray, quads: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
     """The image turned by a small angle about its centre, counter-clockwise for a positive angle as displayed
-    (y down), the uncovered corners white."""
+    (y down), the uncovered corners white; and the text boxes turned with it (no second detection pass)."""
     import cv2
 
     h, w = gray.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    turned = cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    moved = quads @ matrix[:, :2].T.astype(np.float32) + matrix[:, 2].astype(np.float32)
+    return turned, moved
 
 
 def _upside_down(classifier: Any, gray: np.ndarray, quads: np.ndarray) -> bool:
@@ -104,20 +106,19 @@ def crop(gray: np.ndarray, rect: Rect) -> np.ndarray:
 
 def upright(ocr: Any, classifier: Any, gray: np.ndarray) -> UprightPage:
     """Turn the page so its text reads left to right, top to bottom, remove a small skew, and find its text
-    boxes on the result. An upright, straight page costs one detection pass; a turned or skewed one two."""
+    boxes on the result. An upright page costs one detection pass, skewed or not; a turned one two."""
     quads = detect(ocr, gray)
-    turned, changed = 0, False
-    if _is_sideways(quads):
-        gray, turned, changed = np.ascontiguousarray(np.rot90(gray, 1)), 90, True
+    turned = 0
+    if _is_sideways(quads):  # text boxes on a page lying on its side are found again once it is turned
+        gray, turned = np.ascontiguousarray(np.rot90(gray, 1)), 90
         quads = detect(ocr, gray)
-    if _upside_down(classifier, gray, quads):
+    if _upside_down(classifier, gray, quads):  # turned by 180: the boxes turn with the image
         gray, turned = np.ascontiguousarray(np.rot90(gray, 2)), (turned + 180) % 360
-        quads, changed = detect(ocr, gray), False
+        h, w = gray.shape
+        quads = np.stack([w - quads[:, :, 0], h - quads[:, :, 1]], axis=2)[:, [2, 3, 0, 1]]
     skew = _skew(quads)
     if _MIN_SKEW <= abs(skew) <= _MAX_SKEW:
-        gray, changed = _rotate(gray, skew), True
+        gray, quads = _rotate(gray, quads, skew)
     else:
         skew = 0.0
-    if changed:
-        quads = detect(ocr, gray)
     return UprightPage(gray, [bounding(q) for q in quads], turned, skew)
