@@ -126,3 +126,18 @@ def test_an_ocr_cells_doubt_flags_the_table_cell() -> None:
     assert trusted and not any(c.uncertain for c in trusted)
     assert doubtful and all(c.uncertain for c in doubtful)
     assert [c.value for c in doubtful] == [4, 2, 125]
+
+
+def test_a_slash_read_as_one_is_told_apart_by_its_lean() -> None:
+    import cv2
+
+    from nlp.ingest.ocr import _slanted
+
+    one = np.zeros((40, 30), np.uint8)
+    cv2.line(one, (15, 4), (15, 34), 255, 2)
+    cv2.line(one, (15, 4), (11, 9), 255, 2)  # the flag of a printed 1
+    cv2.line(one, (10, 34), (20, 34), 255, 2)  # and its foot
+    slash = np.zeros((40, 30), np.uint8)
+    cv2.line(slash, (6, 34), (22, 4), 255, 2)
+    assert not _slanted(one)
+    assert _slanted(slash)
