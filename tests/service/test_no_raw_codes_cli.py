@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from service.batch.runner import run_batch
 from service.batch.settings import BatchSettings
 from service.cli import app
 from tests.conftest import FIXTURES
+from tests.service.test_web_pages import visible_text  # one reader of a page's visible text
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -46,31 +46,6 @@ def raw_codes(text: str, *paths: Path) -> list[str]:
     for path in paths:
         text = text.replace(str(path), "").replace(path.name, "")
     return _RAW.findall(text)
-
-
-class _Text(HTMLParser):
-    """The text a reader sees on a page (no tags, attributes or styles)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skip -= tag in ("style", "script")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def page_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return "\n".join(parser.parts)
 
 
 def test_every_code_has_a_chinese_name_and_description() -> None:
@@ -140,7 +115,7 @@ def test_batch_pages_show_no_raw_code(tmp_path: Path) -> None:
     pages = [out / "index.html", *sorted((out / "reports").glob("*.html"))]
     assert len(pages) == 1 + len(result.rows)
     for page in pages:
-        text = page_text(page.read_text(encoding="utf-8"))
+        text = visible_text(page.read_text(encoding="utf-8"))
         assert not raw_codes(text, *paths), (page.name, raw_codes(text, *paths))
 
 
