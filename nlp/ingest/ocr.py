@@ -154,6 +154,11 @@ def _slanted(ink_mask: np.ndarray) -> bool:
     return 90 - abs(angle) > _MAX_LEAN
 
 
+def _within(rect: Rect, area: Rect) -> Rect:
+    """The part of a box inside an area (a text box reaches onto the cell's rules; their ink is not the glyph's)."""
+    return (max(rect[0], area[0]), max(rect[1], area[1]), min(rect[2], area[2]), min(rect[3], area[3]))
+
+
 def _inner(rect: Rect) -> Rect:
     """A cell without its ruling lines."""
     return (rect[0] + 4, rect[1] + 4, rect[2] - 4, rect[3] - 4)
@@ -173,7 +178,7 @@ def _cell(boxes: list[OcrBox], rect: Rect, page_no: int, frame: _Frame, mask: np
     box = frame.points(rect)
     if inner:
         confidence = cell_confidence(min(b.score for b in inner), guessed, settings)
-        if text == "1" and _slanted(crop(mask, inner[0].rect)):  # "/" (not applicable) read as 1
+        if text == "1" and _slanted(crop(mask, _within(inner[0].rect, _inner(rect)))):  # a "/" read as 1
             confidence = min(confidence, _DOUBTFUL)
     else:
         # Nothing recognised: blank only if the cell's inside holds no ink a faint digit could have left.
