@@ -72,9 +72,13 @@ def test_a_turned_page_is_read_and_its_boxes_stay_on_the_page_as_stored(
     assert [e.page for e in turned] == [3]
     on_page_3 = [c for c in report.tables.cells if c.page == 3 and c.bbox]
     assert on_page_3
-    # Page 3 is stored landscape (the sheet lay on its side): boxes are in that frame, wider than tall.
-    assert max(c.bbox[2] for c in on_page_3) > 842 * 0.6
-    assert all(0 <= c.bbox[1] <= c.bbox[3] <= 595.5 for c in on_page_3)
+    # Page 3 is stored landscape (the sheet lay on its side): boxes are in that frame, so the cells of one
+    # table row stand one above the other there, at one x.
+    assert all(0 <= c.bbox[0] <= c.bbox[2] <= 842 and 0 <= c.bbox[1] <= c.bbox[3] <= 595.5 for c in on_page_3)
+    row = [c for c in on_page_3 if c.table == "table3" and c.row == "r3_7_total"]
+    assert len(row) == 7
+    assert max(c.bbox[0] for c in row) - min(c.bbox[0] for c in row) < 5
+    assert max(c.bbox[1] for c in row) - min(c.bbox[1] for c in row) > 100
 
 
 def test_a_mixed_document_reads_each_page_from_its_best_source() -> None:
