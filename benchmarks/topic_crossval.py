@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SHARES = ((0.0, 0.0), (0.5, 0.0), (0.8, 0.0), (0.0, 1 / 3), (0.2, 0.2), (0.4, 0.2), (1 / 3, 1 / 3), (0.5, 0.2),
-          (0.6, 0.1), (0.4, 0.4))  # (lexical, rules)
+          (0.6, 0.1), (0.4, 0.4), (0.3, 0.2), (0.3, 0.1), (0.2, 0.1), (0.4, 0.1))  # (lexical, rules)
 
 
 def main() -> None:
@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--no-transformer", action="store_true", help="only TF-IDF and the keyword rules (seconds)")
     parser.add_argument("--epochs", type=int, default=None, help="fine-tuning epochs (default: FinetuneConfig's)")
     parser.add_argument("--cache", type=Path, default=None, help="folder for the network's out-of-fold probabilities")
+    parser.add_argument("--record", type=Path, default=None,
+                        help="a model directory whose metrics.json gets these cross-validated scores (key crossval)")
     args = parser.parse_args()
 
     import numpy as np
@@ -84,7 +86,10 @@ def main() -> None:
             if cached:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 np.save(cached, probs["network alone"])
-        parts = (probs["network alone"], probs["tfidf+logreg"], probs["keyword rules"])
+        # The lexical part as the shipped head reads it: with the section mark when FinetuneConfig says so.
+        lexical_part = "tfidf+section" if FinetuneConfig.lexical_context else "tfidf+logreg"
+        print(f"mixes below take the lexical part from {lexical_part}")
+        parts = (probs["network alone"], probs[lexical_part], probs["keyword rules"])
         shipped = Mix(FinetuneConfig.lexical_weight, FinetuneConfig.rules_weight)
         print("\nshares (network / tfidf / rules)   macro-F1 training-split bodies   all bodies")
         for lexical, rules in sorted({*SHARES, (shipped.lexical, shipped.rules)}):
@@ -99,6 +104,19 @@ def main() -> None:
 
     results = [score(name, truth, labels_of(p)) for name, p in probs.items()]
     tfidf = results[0]
+    if args.record is not None:
+        import json
+
+        path = args.record / "metrics.json"
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+        metrics["crossval"] = {
+            "by": "reporting body", "folds": {f.body: len(f.test) for f in folds},
+            "network": None if args.no_transformer else variant,
+            "systems": {s.name: {"macro_f1": round(s.macro_f1, 4), "accuracy": round(s.accuracy, 4),
+                                 "per_label_f1": {k: round(v[2], 4) for k, v in s.per_label.items()}}
+                        for s in results},
+        }
+        path.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
     print()
     for s in results:
         print(f"{s.name:<34} macro-F1 {s.macro_f1:.3f}  accuracy {s.accuracy:.3f}  ratio vs tfidf {s.macro_f1 / tfidf.macro_f1:.2f}")

@@ -23,11 +23,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="sentences per run")
     parser.add_argument("--model", default=None, help="topic model directory (default: shipped)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (default 1, as the classifier loads; 2 wait on each other on a busy machine)")
     args = parser.parse_args()
 
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(2)
+    threadpool_limits(args.threads)
     from models.baseline import TfidfBaseline
     from models.topics import TopicInput, load_classifier
     from training.data import training_examples
@@ -40,12 +42,12 @@ def main() -> None:
     loads = []
     for _ in range(args.repeats):
         t = time.perf_counter()
-        clf = load_classifier(args.model)
+        clf = load_classifier(args.model, threads=args.threads)
         loads.append(time.perf_counter() - t)
     print(f"model load (numpy, no torch): median {statistics.median(loads):.2f} s (first {loads[0]:.2f} s)")
     train = training_examples()
     tfidf = TfidfBaseline().fit([e.text for e in train], [e.label for e in train])
-    print(f"model {clf.version}: {clf.mix}, context input {clf.encoder.context}")
+    print(f"model {clf.version}: {clf.mix}, context input {clf.encoder.context}, {args.threads} BLAS thread(s)")
     runs = (("mix, with context", lambda: clf.classify(items)), ("mix, text alone", lambda: clf.classify(plain)),
             ("network alone", lambda: clf.classify(items, component="network")),
             ("tfidf+logreg", lambda: tfidf.predict(texts)))

@@ -16,7 +16,7 @@ from models.baseline import keyword_rules
 from models.encoder import WEIGHTS_FILE, NumpyBert, softmax
 from models.lexical import FILE_NAME as LEXICAL_FILE
 from models.lexical import LexicalHead
-from models.topic_input import InputEncoder, TopicInput, as_input, marked_text
+from models.topic_input import PREVIOUS_TOKENS, InputEncoder, TopicInput, as_input, marked_text
 from nlp.report import Report
 from nlp.vocabulary import LABEL_SET_VERSION, LABEL_SETS, LABELS
 
@@ -68,8 +68,9 @@ class TopicClassifier:
                 log.warning("sentence %d has %d characters; truncated to %d", i, len(t), MAX_CHARS)
                 t = t[:MAX_CHARS]
             cleaned.append((i, TopicInput(t, x.section, (x.previous or "")[-MAX_CHARS:] or None)))
-        # Sorting by length keeps padding small inside each batch.
-        cleaned.sort(key=lambda it: len(it[1].text))
+        # Sorting by length (the previous sentence's kept tail too) keeps padding small inside each batch.
+        context = PREVIOUS_TOKENS if self.encoder.context else 0
+        cleaned.sort(key=lambda it: len(it[1].text) + min(len(it[1].previous or ""), context))
         for b in range(0, len(cleaned), self.batch_size):
             chunk = cleaned[b : b + self.batch_size]
             probs = self.probabilities([x for _, x in chunk], component).tolist()
@@ -142,10 +143,11 @@ def _check_dir(path: Path) -> None:
         raise ModelError(f"topic model directory {path} is incomplete: missing {', '.join(missing)}")
 
 
-def load_classifier(path: str | Path | None = None, *, threads: int | None = 2, lexical: bool = False) -> TopicClassifier:
+def load_classifier(path: str | Path | None = None, *, threads: int | None = 1, lexical: bool = False) -> TopicClassifier:
     """Load the topic model from a local directory (default: the shipped one) with numpy only: no torch, no
-    model hub. `threads` bounds the BLAS threads (the machine is shared); `lexical` loads the TF-IDF head even
-    when the mix gives it no share (to print it alone)."""
+    model hub. `threads` bounds the BLAS threads: one, because batches are small and two threads wait on each
+    other on a busy machine (3x slower in benchmarks/topic_speed.py); `lexical` loads the TF-IDF head even when
+    the mix gives it no share (to print it alone)."""
     model_dir = Path(path) if path else DEFAULT_MODEL_DIR
     _check_dir(model_dir)
     try:
