@@ -13,6 +13,7 @@ _TOLERANCE = 4  # pixels: lines this close are one line; a cell edge this near a
 _COVERED = 0.6  # share of a cell edge a ruling line must cover to close the cell there
 _MIN_TABLE_ROWS = 2
 _FAINT_CONTRAST = 15  # grey levels a light rule lies below the paper around it
+_RULE_CONTRAST = 7  # grey levels: thin rules of a light print; characters' strokes it catches are told apart later
 _FAINT_SHARE = 0.85  # share of a cell edge that must be that dark
 
 
@@ -104,14 +105,35 @@ def ruling_lines(mask: np.ndarray, dpi: float) -> tuple[list[Line], list[Line]]:
 
 
 def _ruled(line: Line, horizontals: list[Line]) -> Line | None:
-    """The vertical line's segments that meet a horizontal line at both ends: ruling, not a character's stroke
-    (a heading's strokes can stand right on a table's top line)."""
-    def meets(y: int) -> bool:
-        return any(abs(h.at - y) <= 2 * _TOLERANCE and h.covers(line.at - _TOLERANCE, line.at + _TOLERANCE) > 0
-                   for h in horizontals)
+    """The vertical line's segments that meet or cross two horizontal lines or more: ruling, not a character's
+    stroke (which can stand on one rule). A table cut by the page edge has rules that end in the margin."""
+    def meets(start: int, end: int) -> int:
+        return sum(1 for h in horizontals
+                   if start - _TOLERANCE <= h.at <= end + _TOLERANCE
+                   and h.covers(line.at - _TOLERANCE, line.at + _TOLERANCE) > 0)
 
-    spans = tuple(s for s in line.spans if meets(s[0] + _TOLERANCE) and meets(s[1] - _TOLERANCE))
+    spans = tuple(s for s in line.spans if meets(*s) >= 2)
     return Line(line.at, spans) if spans else None
+
+
+def _page_edges(verticals: list[Line], horizontals: list[Line]) -> list[Line]:
+    """Rules a table continued on the next (or from the previous) page lacks: where three vertical lines or
+    more end together away from any horizontal line, the page cut the table there."""
+    out = []
+    for end in (0, 1):
+        loose = sorted(
+            (s[end] + (_TOLERANCE if end == 0 else -_TOLERANCE), v.at) for v in verticals for s in v.spans
+            if not any(abs(h.at - (s[end] + (_TOLERANCE if end == 0 else -_TOLERANCE))) <= 2 * _TOLERANCE
+                       and h.covers(v.at - _TOLERANCE, v.at + _TOLERANCE) > 0 for h in horizontals)
+        )
+        while loose:
+            at = loose[0][0]
+            group = [item for item in loose if abs(item[0] - at) <= 2 * _TOLERANCE]
+            loose = [item for item in loose if abs(item[0] - at) > 2 * _TOLERANCE]
+            if len(group) >= 3:
+                xs = [x for _, x in group]
+                out.append(Line(int(np.median([y for y, _ in group])), ((min(xs) - _TOLERANCE, max(xs) + _TOLERANCE),)))
+    return out
 
 
 def _not_through_text(line: Line, horizontals: list[Line], text: list[Rect]) -> Line | None:
@@ -130,9 +152,10 @@ def _not_through_text(line: Line, horizontals: list[Line], text: list[Rect]) -> 
 
 def grids(gray: np.ndarray, dpi: float, text: list[Rect] | None = None) -> list[Grid]:
     """The page's ruled tables, top to bottom; `text` are the page's detected text boxes."""
-    horizontals, verticals = ruling_lines(ink(gray), dpi)
+    horizontals, verticals = ruling_lines(ink(gray, _RULE_CONTRAST), dpi)
     verticals = [r for v in verticals if (r := _ruled(v, horizontals)) is not None]
     verticals = [r for v in verticals if (r := _not_through_text(v, horizontals, text or [])) is not None]
+    horizontals = sorted(horizontals + _page_edges(verticals, horizontals), key=lambda h: h.at)
     out: list[Grid] = []
     for group in _tables(horizontals, verticals):
         grid = _cells(gray, *group)
