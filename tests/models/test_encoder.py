@@ -106,13 +106,19 @@ def test_components_alone(clf) -> None:
         clf.classify(texts, component="tfidf")
 
 
-def test_other_label_set_is_a_named_mismatch(tmp_path: Path) -> None:
+def _other_label_set_copy(tmp_path: Path) -> tuple[int, Path]:
+    """A copy of the shipped model whose config names the other label set (v1 once v2 ships)."""
     other = next(v for v in LABEL_SETS if v != LABEL_SET_VERSION)
     target = tmp_path / "model"
     shutil.copytree(DEFAULT_MODEL_DIR, target)
     config = json.loads((target / "config.json").read_text(encoding="utf-8"))
     config["id2label"] = dict(enumerate(LABEL_SETS[other]))
     (target / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    return other, target
+
+
+def test_other_label_set_is_a_named_mismatch(tmp_path: Path) -> None:
+    other, target = _other_label_set_copy(tmp_path)
     with pytest.raises(ModelError, match=f"label set v{other} .*label-set mismatch"):
         load_classifier(target)
 
@@ -121,12 +127,7 @@ def test_other_label_set_leaves_topics_unavailable_in_the_analysis_path(tmp_path
     from nlp.report import Report, Section, Sentence
     from service.analyze import Topics
 
-    other = next(v for v in LABEL_SETS if v != LABEL_SET_VERSION)
-    target = tmp_path / "model"
-    shutil.copytree(DEFAULT_MODEL_DIR, target)
-    config = json.loads((target / "config.json").read_text(encoding="utf-8"))
-    config["id2label"] = dict(enumerate(LABEL_SETS[other]))
-    (target / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    _, target = _other_label_set_copy(tmp_path)
     text = "五、存在的主要问题及改进情况\n栏目更新不及时。"
     report = Report(text=text, sections=(Section("s5_problems", "五", 0, len(text)),),
                     sentences=(Sentence(15, len(text), "s5_problems"),))
