@@ -141,3 +141,17 @@ def test_a_slash_read_as_one_is_told_apart_by_its_lean() -> None:
     cv2.line(slash, (6, 34), (22, 4), 255, 2)
     assert not _slanted(one)
     assert _slanted(slash)
+
+
+def test_a_table_cut_by_the_page_edge_keeps_its_last_row() -> None:
+    import cv2
+
+    page = np.full((600, 800), 255, np.uint8)
+    xs = [100, 300, 450, 600]
+    for y in (100, 140, 180):
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(page, (x, 100), (x, 225), 0, 2)  # the table goes on over the page break: no closing rule
+    rows = grids(page, 150)[0].rows
+    assert [len(r) for r in rows] == [3, 3, 3]
+    assert abs(rows[-1][0][3] - 225) <= 3
