@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nlp.ingest.extracted import Paragraph
@@ -59,9 +60,12 @@ def lines_to_paragraphs(lines: list[Line], left: float, right: float) -> list[Pa
 
 
 
-def page_body(lines: list[Line], page_no: int, height: float, margin: float) -> tuple[list[Paragraph], list[Furniture], list[str]]:
+def page_body(
+    lines: list[Line], page_no: int, height: float, margin: float,
+    group: Callable[[list[Line], float, float], list[Paragraph]] | None = None,
+) -> tuple[list[Paragraph], list[Furniture], list[str]]:
     """A page's paragraphs and furniture (page numbers in the top or bottom `margin`, a share of the page
-    height), and the texts of all its lines."""
+    height), and the texts of all its lines; `group` makes the paragraphs (lines_to_paragraphs by default)."""
     body: list[Line] = []
     furniture: list[Furniture] = []
     for line in lines:
@@ -74,5 +78,5 @@ def page_body(lines: list[Line], page_no: int, height: float, margin: float) -> 
     if body:
         left = min(ln.bbox[0] for ln in body)
         right = max(ln.bbox[2] for ln in body)
-        paragraphs = lines_to_paragraphs(body, left, right)
+        paragraphs = (group or lines_to_paragraphs)(body, left, right)
     return paragraphs, furniture, [ln.text for ln in lines]

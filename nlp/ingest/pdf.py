@@ -17,6 +17,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from nlp.ingest.extracted import Extracted, GridCell, GridRow, Paragraph
 from nlp.ingest.limits import too_complex
 from nlp.ingest.lines import Line, page_body
+from nlp.ingest.lines import lines_to_paragraphs as _lines_to_paragraphs
 from nlp.ingest.ocr import PageRead
 from nlp.ingest.ocr_engine import OcrSettings, OcrUnavailable
 from nlp.ingest.ocr_pdf import PageRenderer, ocr_pdf_page, ocr_reason, page_ranges
@@ -207,7 +208,9 @@ def _read_pages(pdf: Any, settings: PdfSettings, data: bytes) -> Extracted:
                 errors += read.errors
             else:
                 rows += page_rows
-                page_paragraphs, page_furniture, texts = page_body(lines, page_no, page.height, settings.furniture_margin)
+                page_paragraphs, page_furniture, texts = page_body(
+                    lines, page_no, page.height, settings.furniture_margin, _lines_to_paragraphs
+                )
                 paragraphs += page_paragraphs
                 furniture += page_furniture
                 all_text += texts
