@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nlp.pipeline import parse_bytes, parse_file
+from nlp.ingest.ocr_engine import OcrSettings
+from nlp.ingest.pdf import PdfSettings
+from nlp.pipeline import ParseSettings, parse_bytes, parse_file
 from nlp.report import Report
 from tests.conftest import FIXTURES
 from tests.fixtures.reportgen import make_long_pdf
@@ -96,8 +98,6 @@ def test_pdf_cells_carry_page_and_position() -> None:
         ("empty.pdf", "empty_file"),
         ("empty.txt", "empty_file"),
         ("article.txt", "not_a_report"),
-        ("scanned.pdf", "no_text_layer"),
-        ("cid-garbage.pdf", "cid_garbage"),
         ("encrypted.pdf", "encrypted"),
         ("truncated.pdf", "unreadable"),
     ],
@@ -108,6 +108,24 @@ def test_bad_input_fails_with_a_named_reason(name: str, code: str) -> None:
     assert [e.code for e in report.errors] == [code]
     assert report.errors[0].message
     assert report.tables.cells == ()
+
+
+@pytest.mark.parametrize(("name", "code"), [("scanned.pdf", "no_text_layer"), ("cid-garbage.pdf", "cid_garbage")])
+def test_pages_without_usable_text_fail_with_a_named_reason_when_ocr_is_off(name: str, code: str) -> None:
+    settings = ParseSettings(pdf=PdfSettings(ocr=OcrSettings(enabled=False)))
+    report = parse_file(FIXTURES / name, settings)
+    assert report.status == "failed"
+    assert [e.code for e in report.errors] == [code]
+    assert report.tables.cells == ()
+
+
+@pytest.mark.parametrize("name", ["scanned.pdf", "cid-garbage.pdf"])
+def test_pages_without_usable_text_are_read_by_ocr_and_say_so(name: str) -> None:
+    report = parsed(name)
+    assert report.status == "ok", report.errors
+    assert "ocr_used" in [e.code for e in report.errors]
+    truth = expected("v2021-complete.pdf")
+    assert report.meta.year == truth["year"] and report.sections[0].key == truth["sections_present"][0]
 
 
 def test_html_without_tables_keeps_sections_and_names_the_missing_tables() -> None:

@@ -86,7 +86,7 @@ def test_progress_table_follows_each_answer_and_the_undo_notice_goes_when_moving
 def test_label_set_2_offers_five_keys_and_asks_again_about_old_measures_first(
         live: tuple[str, object], browser: object, monkeypatch: pytest.MonkeyPatch) -> None:
     base, svc = live
-    page = _review(browser, base, "rev")  # builds the items, under set 1
+    page = _review(browser, base, "rev")  # builds the items
     page.close()
     with svc.sessions() as db:  # type: ignore[attr-defined]
         item = db.scalars(select(AnnotationItem).where(AnnotationItem.section == "s1_overall")
@@ -94,10 +94,13 @@ def test_label_set_2_offers_five_keys_and_asks_again_about_old_measures_first(
         reviewer = db.scalar(select(User.id).where(User.username == "rev"))
     from service.web import annotation
 
-    with svc.sessions() as db:  # type: ignore[attr-defined]
-        annotation.answer(db, item.id, reviewer, "measure", "submitted")  # a v1 answer
-    monkeypatch.setattr(vocabulary, "LABEL_SET_VERSION", 2)
-    monkeypatch.setattr(vocabulary, "LABELS", vocabulary.LABELS_V2)
+    # An answer given while set 1 was in use (a deployment that reviewed before the v2 model came).
+    with monkeypatch.context() as before_v2:
+        before_v2.setattr(vocabulary, "LABEL_SET_VERSION", 1)
+        before_v2.setattr(vocabulary, "LABELS", vocabulary.LABELS_V1)
+        with svc.sessions() as db:  # type: ignore[attr-defined]
+            annotation.answer(db, item.id, reviewer, "measure", "submitted")
+    assert (vocabulary.LABEL_SET_VERSION, tuple(vocabulary.LABELS)) == (2, tuple(vocabulary.LABELS_V2))
     page = _review(browser, base, "rev")
     assert page.locator("#review-choices button.choice").count() == 5
     assert TOPIC_NAMES["practice"] in page.locator("#review-keys").inner_text()
