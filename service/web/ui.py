@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlp.labels import GROUPING_NAMES, LEVEL_NAMES
+from nlp.labels import GROUPING_NAMES, LEVEL_NAMES, NO_MODEL_NAME
 from service.web import charts, throttle
 from service.web.api import filters
 from service.web.auth import (
@@ -50,7 +50,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     """A page with the user, the CSRF token and the labels every template uses."""
     svc = get_state(request)
     context.update(user=principal(request), csrf_token=request.state.csrf, csrf_field=CSRF_FIELD,
-                   role_labels=ROLE_LABELS, levels=LEVEL_NAMES, model_version=svc.analyzer.model_version)
+                   role_labels=ROLE_LABELS, levels=LEVEL_NAMES,
+                   model_version=svc.analyzer.model_version if svc.analyzer.classifier else NO_MODEL_NAME)
     return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 

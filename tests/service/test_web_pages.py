@@ -19,6 +19,7 @@ from nlp.labels import (
     JOB_STATUS_NAMES,
     LEVEL_NAMES,
     MODEL_DECISION_NAMES,
+    NO_MODEL_NAME,
     REASON_NAMES,
     SECTION_NAMES,
     SEVERITY_NAMES,
@@ -305,3 +306,17 @@ def test_the_crawl_reaches_every_page_of_the_app(crawl: Crawl) -> None:
               and r.path not in ("/", "/openapi.json", "/favicon.ico") and not r.path.startswith("/static")]
     missed = [r.path for r in routes if r.path not in NOT_CRAWLED and not any(r.path_regex.match(u) for u in urls)]
     assert len(routes) >= 15 and missed == []
+
+
+def test_the_reports_list_gives_a_failed_document_no_score(crawl: Crawl) -> None:
+    page = crawl.get("viewer", "/reports?per_page=100").text
+    failed_id = crawl.loaded.id("shopping-list.txt")
+    row = re.search(rf'<tr>\s*<td>{failed_id}</td>(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    assert cells[5] == "—" and "失败" in row.group(1)
+
+
+def test_the_footer_names_the_missing_model_in_chinese(crawl: Crawl) -> None:
+    assert crawl.site.svc.analyzer.classifier is None
+    assert f"主题模型：{NO_MODEL_NAME}" in crawl.get("viewer", "/reports").text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from nlp.labels import JOB_STATUS_NAMES
 from nlp.pipeline import parse_file
 from nlp.vocabulary import LABELS
 from service.web import annotation
@@ -250,6 +252,8 @@ def test_pages_render_the_queue_agreement_and_versions(review_site: tuple[Site, 
     run = site.client.get("/api/retrain", headers=site.auth("viewer")).json()["runs"][0]
     page = site.client.get(f"/models/runs/{run['id']}", headers=site.auth("viewer"))
     assert page.status_code == 200 and 'id="run-decision"' in page.text and 'id="run-hints"' in page.text
+    status = re.search(r'id="run-status" data-status="(\w+)">([^<]*)<', page.text)
+    assert status is not None and status.group(2) == JOB_STATUS_NAMES[status.group(1)]
     assert site.client.get("/review", headers=site.auth("viewer")).status_code == 403
     js = site.client.get("/static/review.js")
     assert js.status_code == 200 and "Backspace" in js.text
