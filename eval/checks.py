@@ -5,6 +5,7 @@ from __future__ import annotations
 from eval.arithmetic import check_arithmetic
 from eval.common import make
 from eval.cross import check_cross
+from eval.doubt import excuse_doubtful
 from eval.narrative import check_narrative
 from eval.outline import check_outline
 from eval.period import check_period
@@ -21,7 +22,8 @@ def failed_finding(report: Report) -> Finding:
 
 
 def run_rules(report: Report, previous: Report | None = None) -> tuple[Finding, ...]:
-    """All findings for a report, in a stable order: outline, tables, narrative, period, quality, cross-year."""
+    """All findings for a report, in a stable order: outline, tables, narrative, period, quality, cross-year; a
+    failure that a cell read with low confidence may explain is not charged (eval.doubt)."""
     if report.status == "failed":
         return (failed_finding(report),)
     findings = [
@@ -33,4 +35,4 @@ def run_rules(report: Report, previous: Report | None = None) -> tuple[Finding, 
     ]
     if previous is not None:
         findings += check_cross(report, previous)
-    return tuple(findings)
+    return tuple(excuse_doubtful(report, findings, previous))

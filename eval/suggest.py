@@ -14,7 +14,7 @@ _TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
-class _Identity:
+class Identity:
     """One equation finding: the cells it adds on each side."""
 
     index: int  # position in the findings list
@@ -27,22 +27,22 @@ def _refs(cells: Any) -> tuple[Ref, ...]:
     return tuple(Ref(c["table"], c["row"], c["column"], c.get("block")) for c in cells)
 
 
-def _identities(findings: Sequence[Finding]) -> list[_Identity]:
+def identities(findings: Sequence[Finding]) -> list[Identity]:
     """The equation findings (those whose evidence has both sides), in order."""
     out = []
     for i, f in enumerate(findings):
         ev = f.evidence
         if isinstance(ev.get("lhs"), list) and isinstance(ev.get("rhs"), list):
-            out.append(_Identity(i, f.rule, _refs(ev["lhs"]), _refs(ev["rhs"])))
+            out.append(Identity(i, f.rule, _refs(ev["lhs"]), _refs(ev["rhs"])))
     return out
 
 
-def _doubtful(cell: Cell | None) -> bool:
+def doubtful(cell: Cell | None) -> bool:
     """A cell read with low confidence as a number or as a blank (a digit the reader lost)."""
     return cell is not None and cell.uncertain and status_of(cell) in ("number", "blank")
 
 
-def _balance(report: Report, identity: _Identity, ref: Ref) -> float | None:
+def balance(report: Report, identity: Identity, ref: Ref) -> float | None:
     """The value of ref that makes the identity hold, when every other cell in it is a number read with
     confidence; None when another cell is uncertain, blank, not applicable or not found."""
     sums = []
@@ -60,7 +60,7 @@ def _balance(report: Report, identity: _Identity, ref: Ref) -> float | None:
     return right - left if ref in identity.lhs else left - right
 
 
-def _inferred(report: Report, ref: Ref, cell: Cell, identities: list[_Identity]) -> tuple[int, list[_Identity]] | None:
+def _inferred(report: Report, ref: Ref, cell: Cell, equations: list[Identity]) -> tuple[int, list[Identity]] | None:
     """The value the identities through ref call for, and those identities; None when there is nothing to say.
 
     Only identities whose other cells are all numbers read with confidence speak (one with a second uncertain
@@ -68,11 +68,11 @@ def _inferred(report: Report, ref: Ref, cell: Cell, identities: list[_Identity])
     vouches for it; those that speak must agree on one whole number, not negative, other than the printed
     value; a blank is not said to be 0 (the blank may well be what the report prints)."""
     values: set[float] = set()
-    speaking: list[_Identity] = []
-    for identity in identities:
+    speaking: list[Identity] = []
+    for identity in equations:
         if ref not in identity.lhs and ref not in identity.rhs:
             continue
-        value = _balance(report, identity, ref)
+        value = balance(report, identity, ref)
         if value is None:
             continue
         values.add(round(value, 6))
@@ -92,15 +92,15 @@ def suggest_values(report: Report, findings: Sequence[Finding]) -> list[Finding]
     """The findings, each identity that one uncertain cell alone breaks (or leaves unassessable by reading
     blank) carrying a `suggestion`: the cell, its reading and the value that satisfies the identity.
 
-    It is marked 推断值，需人工核对 in its evidence and message. Nothing else changes: the finding keeps its
-    verdict, the cell its printed value, and the score is the same as without it."""
-    identities = _identities(findings)
-    cells = {ref: ref.cell(report) for identity in identities for ref in (*identity.lhs, *identity.rhs)}
+    It is marked 推断值，需人工核对 in its evidence and message and never applied: the cell keeps its printed value
+    (eval.doubt decides what the finding costs)."""
+    equations = identities(findings)
+    cells = {ref: ref.cell(report) for identity in equations for ref in (*identity.lhs, *identity.rhs)}
     out = list(findings)
     for ref, cell in cells.items():
-        if cell is None or not _doubtful(cell):
+        if cell is None or not doubtful(cell):
             continue
-        found = _inferred(report, ref, cell, identities)
+        found = _inferred(report, ref, cell, equations)
         if found is None:
             continue
         value, speaking = found
@@ -117,7 +117,7 @@ def suggest_values(report: Report, findings: Sequence[Finding]) -> list[Finding]
             "applied": False,
         }
         note = (f"；{ref.label()}读取把握不大（读作{fmt(cell.value)}），按本式应为{value}"
-                f"（{INFERRED_VALUE}，不计入评分）")
+                f"（{INFERRED_VALUE}）")
         for identity in speaking:
             f = out[identity.index]
             out[identity.index] = replace(f, message=f.message + note,

@@ -83,6 +83,10 @@ PLACEMENT_NAMES: dict[str, str] = {
 # A value the evaluator infers from the table's identities for one uncertain cell (eval.suggest): shown beside
 # the printed value, never used for the score.
 INFERRED_VALUE = "推断值，需人工核对"
+# A broken identity that a cell read with low confidence may explain: our reading is in doubt, not the report.
+DOUBTFUL_READING = "{cells}读取把握不大，此项不计入评分，需人工核对"
+NOT_CHARGED = "此项不计入评分"
+LAST_YEAR_CELL = "上年{cell}"
 
 # A report's status as reviewers see it (needs_review scores are listed apart, never ranked), and in a batch
 # the outcome of a worker that did not return one.

@@ -87,7 +87,7 @@ def batch(
     address: Annotated[str | None, typer.Option("--address", help="Ray 集群地址（默认：在本机启动 Ray）")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help="上一年度：以前一次批量评价的输出目录，或一个报告文件夹")] = None,
     rubric: Annotated[Path | None, typer.Option("--rubric", help="评分细则 TOML 文件（默认：随程序提供的细则）")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="每份报告最多处理的秒数")] = 120.0,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="每份报告最多处理的秒数（默认：600，扫描件按页做文字识别）")] = None,
     memory_mb: Annotated[int, typer.Option("--memory-mb", help="每个工作进程可用的内存（MB）")] = 4096,
     topics: Annotated[bool, typer.Option("--topics/--no-topics", help="按主题（问题、措施、机制等）给正文句子分类")] = True,
     model: Annotated[Path | None, typer.Option("--model", "-m", help="本地主题模型目录")] = None,
@@ -100,7 +100,7 @@ def batch(
 
     console = Console(stderr=True)
     settings = BatchSettings(workers=workers, engine=engine.value, address=address, rubric=rubric,
-                             limits=Limits(time_s=time_limit, memory_mb=memory_mb),
+                             limits=Limits(time_s=time_limit or Limits().time_s, memory_mb=memory_mb),
                              topics=(str(model) if model else "default") if topics else None,
                              retry_failed=retry_failed)
     started = time.monotonic()

@@ -20,7 +20,8 @@ BATCH_FORMAT = "1"
 class Limits:
     """What one report may cost a worker before it is recorded as failed."""
 
-    time_s: float = 120.0
+    # A scanned report is read by OCR at about 5 CPU-s a page: ten minutes lets a 100-page scan finish.
+    time_s: float = 600.0
     # Address-space limit of a local worker (RLIMIT_AS); torch alone maps about 1.5 GB of it.
     memory_mb: int = 4096
     tasks_per_worker: int = 200  # recycle workers so that slow leaks cannot grow without bound

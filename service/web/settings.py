@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 8 * 1024 * 1024
     max_upload_request_bytes: int = 120 * 1024 * 1024  # one upload request, all its files together
     # Jobs run in worker processes under the batch's guards; a job killed for a limit fails with the reason.
-    job_time_limit: float = 120.0  # seconds of wall-clock time per job
+    # Seconds of wall-clock time per job: OCR of a scanned report takes about 5 s a page (Limits.time_s).
+    job_time_limit: float = 600.0
     job_memory_mb: int = 4096  # address-space cap of a job worker process (RLIMIT_AS; torch maps ~1.5 GB)
     job_tasks_per_worker: int = 50  # a worker process is replaced after this many jobs (slow leaks)
     job_max_attempts: int = 3  # a job whose server died under it this often is failed, not requeued
