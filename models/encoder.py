@@ -16,18 +16,31 @@ class EncoderError(ValueError):
     """The weights or config describe a network this forward pass does not implement."""
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    # Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): the exact-GELU of transformers' "gelu" without importing
-    # scipy.special, whose import costs more than a whole batch of sentences.
-    sign = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-a * a))
-
-
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x * np.float32(1 / math.sqrt(2))))
+    """transformers' exact "gelu", 0.5·x·(1 + erf(x/√2)), computed in place on as few arrays as possible.
+
+    erf is Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7) rather than scipy.special's, whose import costs more
+    than a whole batch of sentences; the in-place steps halve the time of the allocating form."""
+    z = x * np.float32(1 / math.sqrt(2))
+    a = np.abs(z)
+    t = a * np.float32(0.3275911)
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)
+    tail = t * np.float32(1.061405429)
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        tail += np.float32(coefficient)
+        tail *= t
+    np.multiply(a, a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    tail *= a  # 1 − erf(|z|)
+    np.copysign(tail, z, out=tail)
+    out = np.sign(z)
+    out -= tail  # erf(z); at z = 0 it reads −1, which the factor x below turns into the right 0
+    out += np.float32(1.0)
+    out *= x
+    out *= np.float32(0.5)
+    return out
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:

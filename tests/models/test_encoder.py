@@ -152,3 +152,14 @@ def test_report_inputs_give_each_sentence_its_section_and_previous_sentence() ->
     assert [x.section for x in got] == sections
     # The previous sentence is taken within the section only: a section's first sentence has none.
     assert [x.previous for x in got] == [None, text[0:7], None, text[five : five + 15], text[five + 15 : five + 23]]
+
+
+def test_gelu_equals_torch_including_zero_and_large_values() -> None:
+    torch = pytest.importorskip("torch")
+    from models.encoder import _gelu
+
+    x = np.concatenate([np.linspace(-12, 12, 2001, dtype=np.float32), np.zeros(3, dtype=np.float32)])
+    ref = torch.nn.functional.gelu(torch.from_numpy(x)).numpy()
+    got = _gelu(x)
+    assert got.dtype == np.float32 and np.abs(got - ref).max() < 1e-5
+    assert np.all(got[-3:] == 0.0)
