@@ -1,25 +1,18 @@
-"""Words, sentences and rule matches for narrative text: jieba with our dictionary, spaCy Docs on top."""
+"""Words and rule matches for narrative text: jieba with our dictionary, cue phrases and number + unit expressions
+found on its tokens."""
 
 from __future__ import annotations
 
 import itertools
 import logging
 import re
-import sys
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
 
 import jieba
 
-from nlp.sentences import sentence_spans
 from nlp.vocabulary import CUE_PHRASES, UNITS
-
-if TYPE_CHECKING:
-    from spacy.language import Language
-    from spacy.tokens import Doc
 
 USERDICT_VERSION = "v1"
 jieba.setLogLevel(logging.WARNING)
@@ -59,50 +52,14 @@ def word_spans(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     return [(offset + a, offset + b, w) for w, a, b in tokenizer().tokenize(text)]
 
 
-_SPACY_IMPORT = threading.Lock()
-
-
-def import_spacy() -> None:
-    """Import spaCy (with its Doc, Matcher and PhraseMatcher) without importing torch.
-
-    We use spaCy only for Docs and rule matchers, which never touch a neural network, but spaCy's
-    thinc imports torch when it can (about 2 s of a 3 s import). While spaCy loads, `torch` is
-    marked absent in sys.modules, so thinc's optional-torch check (thinc.compat) takes its ImportError
-    branch; the mark is removed at once, so a later `import torch` (the topic network) works as usual.
-    If torch is already loaded, nothing is blocked and thinc simply sees it.
-    """
-    with _SPACY_IMPORT:
-        if "spacy.matcher" in sys.modules:
-            return
-        blocked = "torch" not in sys.modules
-        if blocked:
-            sys.modules["torch"] = None  # type: ignore[assignment]  # import torch -> ImportError
-        try:
-            import spacy.lang.zh
-            import spacy.matcher
-            import spacy.tokens  # noqa: F401
-        finally:
-            if blocked and sys.modules.get("torch", 0) is None:
-                del sys.modules["torch"]
-
-
-@lru_cache(maxsize=1)
-def blank_nlp() -> Language:
-    """A blank Chinese spaCy pipeline; tokens always come from our jieba instance, not spaCy's."""
-    import_spacy()
-    import spacy
-
-    return spacy.blank("zh")
-
-
 _NUMBER = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
 _UNIT_AFTER = re.compile("|".join(re.escape(u) for u in UNITS))  # UNITS is longest first
 
 
-def _token_spans(text: str) -> list[tuple[int, int, str]]:
+def token_spans(text: str) -> list[tuple[int, int, str]]:
     """jieba words, re-cut so that a number ("3,940", "99.25") is one token and its unit ("%", "件") another.
 
-    Whitespace stays as tokens of its own, so the Doc's text and character offsets are the text's.
+    Whitespace stays as tokens of its own, so the tokens cover the text and their offsets are the text's.
     """
     cuts = {a for a, _, _ in word_spans(text)} | {len(text)}
     for m in _NUMBER.finditer(text):
@@ -117,75 +74,62 @@ def _token_spans(text: str) -> list[tuple[int, int, str]]:
     return [(a, b, text[a:b]) for a, b in itertools.pairwise(ordered) if b > a]
 
 
-def to_doc(text: str) -> Doc:
-    """A spaCy Doc of a text from our jieba words, with sentences set from our splitter."""
-    nlp = blank_nlp()  # first: imports spaCy the torch-free way
-    from spacy.tokens import Doc
-
-    spans = _token_spans(text)
-    doc = Doc(nlp.vocab, words=[w for _, _, w in spans], spaces=[False] * len(spans))
-    starts = {a for a, _ in sentence_spans(text)}
-    for token, (a, _, _) in zip(doc, spans, strict=True):
-        token.is_sent_start = a in starts or token.i == 0
-    return doc
-
-
 @lru_cache(maxsize=1)
-def _cue_matcher():  # -> spacy.matcher.PhraseMatcher
-    import_spacy()
-    from spacy.matcher import PhraseMatcher
-
-    matcher = PhraseMatcher(blank_nlp().vocab)
-    for kind, phrases in CUE_PHRASES.items():
-        matcher.add(kind, [to_doc(p) for p in phrases])
-    return matcher
+def _cue_phrase_tokens() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(kind, phrase, its tokens) of every cue phrase, cut the way the text is."""
+    return tuple((kind, phrase, tuple(w for _, _, w in token_spans(phrase)))
+                 for kind, phrases in CUE_PHRASES.items() for phrase in phrases)
 
 
 def cue_matches(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, phrase, kind) of every cue phrase, found on jieba tokens with a spaCy PhraseMatcher."""
-    doc = to_doc(text)
+    """(start, end, phrase, kind) of every cue phrase, found as a run of whole tokens of the text.
+
+    Whole tokens keep a cue from matching inside a longer word; phrases that jieba glues into a longer word
+    ("不到位的") are still cues: those fall back to a character match."""
+    spans = token_spans(text)
+    tokens = [w for _, _, w in spans]
     out = []
-    for match_id, s, e in _cue_matcher()(doc):
-        span = doc[s:e]
-        out.append((span.start_char, span.end_char, span.text, doc.vocab.strings[match_id]))
-    # Phrases that jieba glues into a longer word ("不到位的") are still cues: fall back to characters.
+    for kind, _, phrase_tokens in _cue_phrase_tokens():
+        n = len(phrase_tokens)
+        for i in range(len(tokens) - n + 1):
+            if tuple(tokens[i : i + n]) == phrase_tokens:
+                a, b = spans[i][0], spans[i + n - 1][1]
+                out.append((a, b, text[a:b], kind))
     seen = {(a, b) for a, b, _, _ in out}
-    for kind, phrases in CUE_PHRASES.items():
-        for phrase in phrases:
-            for m in re.finditer(re.escape(phrase), text):
-                if not any(a <= m.start() and m.end() <= b for a, b in seen):
-                    out.append((m.start(), m.end(), phrase, kind))
-                    seen.add((m.start(), m.end()))
+    for kind, phrase, _ in _cue_phrase_tokens():
+        for m in re.finditer(re.escape(phrase), text):
+            if not any(a <= m.start() and m.end() <= b for a, b in seen):
+                out.append((m.start(), m.end(), phrase, kind))
+                seen.add((m.start(), m.end()))
     return sorted(out)
 
 
-@lru_cache(maxsize=1)
-def _quantity_matcher():  # -> spacy.matcher.Matcher
-    import_spacy()
-    from spacy.matcher import Matcher
-
-    matcher = Matcher(blank_nlp().vocab)
-    number = {"TEXT": {"REGEX": r"^\d+(?:[,，]\d{3})*(?:\.\d+)?$"}}
-    matcher.add("QUANTITY", [[number, {"IS_SPACE": True, "OP": "?"}, {"TEXT": {"IN": list(UNITS)}}]])
-    return matcher
+_NUMBER_TOKEN = re.compile(r"^\d+(?:[,，]\d{3})*(?:\.\d+)?$")
+_UNITS = frozenset(UNITS)
 
 
 def number_units(text: str, offset: int = 0) -> list[tuple[int, int, float, str, str]]:
     """(start, end, number, unit, cue) of number + unit expressions such as 受理申请21件 or 满意率为99.25%.
 
-    Found by a spaCy Matcher on our tokens; `start`/`end` cover the number and unit (plus `offset`);
-    `cue` is the run of Chinese words just before the number (受理申请, 满意率), cut at punctuation,
-    so the evaluator can say what was counted.
+    A number token, one optional whitespace token, then a unit token; `start`/`end` cover the number and unit
+    (plus `offset`); `cue` is the run of Chinese words just before the number (受理申请, 满意率), cut at
+    punctuation, so the evaluator can say what was counted.
     """
-    doc = to_doc(text)
+    spans = token_spans(text)
     out = []
-    for _, s, e in _quantity_matcher()(doc):
-        number_tok, unit_tok = doc[s], doc[e - 1]
-        start, end = number_tok.idx, unit_tok.idx + len(unit_tok.text)
+    for i, (start, _, word) in enumerate(spans):
+        if not _NUMBER_TOKEN.search(word):
+            continue
+        unit = i + 1
+        if unit < len(spans) and spans[unit][2].isspace():
+            unit += 1
+        if unit >= len(spans) or spans[unit][2] not in _UNITS:
+            continue
+        end = spans[unit][1]
         before = re.split(r"[，。；：、,;:\s（）()\d.%％]", text[max(0, start - 14) : start])[-1]
         cue_m = _CUE_BEFORE.search(before)
-        number = float(re.sub(r"[,，]", "", number_tok.text))
-        out.append((offset + start, offset + end, number, unit_tok.text, cue_m.group(1) if cue_m else ""))
+        number = float(re.sub(r"[,，]", "", word))
+        out.append((offset + start, offset + end, number, spans[unit][2], cue_m.group(1) if cue_m else ""))
     return out
 
 

@@ -27,9 +27,8 @@ from service.batch.settings import Limits
 
 log = logging.getLogger(__name__)
 
-# Imported once in the fork server, so that each worker starts with the pipeline already loaded; spaCy takes
-# about a second to import, which a worker's first report would otherwise pay. It is loaded through
-# service.batch.preload (nlp.segment.import_spacy), never as plain `spacy`, which would import torch too.
+# Imported once in the fork server, so that each worker starts with the pipeline and jieba's dictionary already
+# loaded (service.batch.preload), which a worker's first report would otherwise pay for.
 _PRELOAD = ["nlp.pipeline", "eval.scoring", "nlp.serialize", "service.batch.task", "service.batch.preload"]
 
 

@@ -1,7 +1,7 @@
-"""Imported by a worker pool's fork server: spaCy's Doc and matchers loaded once, without torch, before workers fork."""
+"""Imported by a worker pool's fork server: the jieba dictionary loaded once, before workers fork."""
 
-from nlp.segment import blank_nlp
+from nlp.segment import tokenizer
 
-# The blank Chinese pipeline (and with it spaCy, imported the torch-free way) is cached per process, so
-# every forked worker inherits it instead of paying the import with its first report.
-blank_nlp()
+# The tokenizer (jieba's dictionary, about half a second to load, and our user dictionary) is cached per
+# process, so every forked worker inherits it instead of paying for it with its first report.
+tokenizer()

@@ -16,7 +16,7 @@ from service.batch.local_pool import exit_reason, stop_worker, worker_main
 from service.batch.settings import Limits
 
 # Imported once in the fork server, so that each job process starts with the pipeline already loaded.
-_PRELOAD = ["nlp.pipeline", "eval.scoring", "nlp.serialize", "service.web.jobtask", "spacy", "nlp.segment"]
+_PRELOAD = ["nlp.pipeline", "eval.scoring", "nlp.serialize", "service.web.jobtask", "service.batch.preload"]
 _POLL_S = 0.5
 
 

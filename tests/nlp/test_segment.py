@@ -5,7 +5,7 @@ from __future__ import annotations
 import jieba
 
 from nlp.report import Report, Section
-from nlp.segment import USERDICT_VERSION, cue_matches, number_units, to_doc, tokenizer, word_spans, words
+from nlp.segment import USERDICT_VERSION, cue_matches, number_units, token_spans, tokenizer, word_spans, words
 from nlp.sentences import sentence_spans, split_sentences
 
 
@@ -48,11 +48,12 @@ def test_split_sentences_keeps_sections_and_offsets() -> None:
     ]
 
 
-def test_doc_from_jieba_tokens_with_sentences() -> None:
-    doc = to_doc("一是加强培训。二是完善制度；")
-    assert [t.text for t in doc][:3] == ["一是", "加强", "培训"]
-    assert [s.text for s in doc.sents] == ["一是加强培训。", "二是完善制度；"]
-    assert doc.text == "一是加强培训。二是完善制度；"
+def test_tokens_are_jieba_words_with_numbers_and_units_cut_apart() -> None:
+    text = "一是加强培训。受理申请3,940件行政诉讼2起"
+    tokens = [w for _, _, w in token_spans(text)]
+    assert tokens[:3] == ["一是", "加强", "培训"]
+    assert "3,940" in tokens and tokens[tokens.index("3,940") + 1] == "件"
+    assert "".join(tokens) == text
 
 
 def test_number_units_with_cues_and_offsets() -> None:
@@ -75,8 +76,7 @@ def test_cue_matches_find_each_kind() -> None:
 
 def test_doc_keeps_whitespace_so_offsets_stay_true() -> None:
     text = "受理申请 21 件，\n行政诉讼3起。"
-    doc = to_doc(text)
-    assert doc.text == text
+    assert "".join(w for _, _, w in token_spans(text)) == text
     got = number_units(text)
     assert [(n, u) for _, _, n, u, _ in got] == [(21.0, "件"), (3.0, "起")]
     assert [text[a:b] for a, b, _, _, _ in got] == ["21 件", "3起"]
@@ -86,6 +86,14 @@ def test_a_unit_glued_to_the_next_word_is_still_read() -> None:
     # jieba may join a unit with the word after it; the number's unit is cut out as its own token.
     text = "行政复议4件行政诉讼2件"
     assert [(n, u) for _, _, n, u, _ in number_units(text)] == [(4.0, "件"), (2.0, "件")]
+
+
+def test_a_cue_matches_whole_tokens_only_unless_jieba_glued_it() -> None:
+    # "公开" is no cue of its own; "机制" inside "机制化" (one jieba word) is still found by characters.
+    text = "推进政务公开工作机制化。"
+    found = [(text[a:b], kind) for a, b, _, kind in cue_matches(text)]
+    assert ("机制", "mechanism") in found
+    assert all(text[a:b] == phrase for a, b, phrase, _ in cue_matches(text))
 
 
 def test_cue_matches_use_the_merged_vocabulary() -> None:
