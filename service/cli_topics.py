@@ -130,19 +130,19 @@ def classify(
 
 @train_app.command("pretrain")
 def pretrain_cmd(
-    out: Annotated[Path, typer.Option(help="where to write the masked-LM checkpoint")] = Path("out/charbert-mlm"),
-    epochs: Annotated[int, typer.Option(help="passes over the report text")] = 8,
-    layers: Annotated[int, typer.Option(help="transformer layers")] = 4,
-    hidden: Annotated[int, typer.Option(help="hidden size")] = 128,
-    seed: Annotated[int, typer.Option(help="random seed")] = 42,
+    out: Annotated[Path, typer.Option(help="掩码语言模型检查点的输出目录")] = Path("out/charbert-mlm"),
+    epochs: Annotated[int, typer.Option(help="遍历报告文本的轮数")] = 8,
+    layers: Annotated[int, typer.Option(help="Transformer 层数")] = 4,
+    hidden: Annotated[int, typer.Option(help="隐藏层维度")] = 128,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 42,
 ) -> None:
-    """Pretrain a small character-level BERT on the corpus report text plus our written text."""
+    """用语料中的报告文本和自编文本，对小型字级 BERT 做掩码语言模型预训练。"""
     from training.data import corpus_dir, pretraining_texts
     from training.pretrain import PretrainConfig, pretrain
 
     texts = pretraining_texts()
     if not texts:
-        typer.echo(f"no report text found (corpus: {corpus_dir()})", err=True)
+        typer.echo(f"找不到报告文本（语料目录：{corpus_dir()}）", err=True)
         raise typer.Exit(2)
     record = pretrain(texts, out, PretrainConfig(epochs=epochs, num_hidden_layers=layers, hidden_size=hidden,
                                                  intermediate_size=hidden * 4, seed=seed))
@@ -151,19 +151,18 @@ def pretrain_cmd(
 
 @train_app.command("finetune")
 def finetune_cmd(
-    base: Annotated[Path, typer.Option(help="a local checkpoint: our pretrained char BERT or e.g. bert-base-chinese")] = Path("out/charbert-mlm"),
-    out: Annotated[Path, typer.Option(help="where to write the topic model")] = Path("out/topic_model"),
-    epochs: Annotated[int, typer.Option(help="fine-tuning epochs")] = 6,
-    lr: Annotated[float, typer.Option(help="learning rate")] = 3e-4,
-    seed: Annotated[int, typer.Option(help="random seed")] = 42,
+    base: Annotated[Path, typer.Option(help="本地检查点：本项目预训练的字级 BERT，或如 bert-base-chinese 的本地目录")] = Path("out/charbert-mlm"),
+    out: Annotated[Path, typer.Option(help="主题模型的输出目录")] = Path("out/topic_model"),
+    epochs: Annotated[int, typer.Option(help="微调轮数")] = 6,
+    lr: Annotated[float, typer.Option(help="学习率")] = 3e-4,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 42,
     lexical_weight: Annotated[float | None, typer.Option(
-        help="share of a TF-IDF head in the probabilities (default: the shipped model's, chosen by "
-             "benchmarks/topic_crossval.py)", min=0.0, max=1.0)] = None,
+        help="TF-IDF 部分在概率中的份额（默认：随附模型的份额，由 benchmarks/topic_crossval.py 选定）", min=0.0, max=1.0)] = None,
     rules_weight: Annotated[float | None, typer.Option(
-        help="share of the keyword rules in the probabilities (default: the shipped model's)", min=0.0, max=1.0)] = None,
+        help="关键词规则在概率中的份额（默认：随附模型的份额）", min=0.0, max=1.0)] = None,
 ) -> None:
-    """Fine-tune for sentence topics on the train-split reports (gold + weak), written and template examples;
-    then measure on the held-out gold reports and store metrics.json beside the model."""
+    """在训练集报告（金标与弱标注）、自编例句和模板句上微调句子主题模型，再在留出的金标报告上评估，
+    结果写入模型旁的 metrics.json。"""
     from training.data import training_examples
     from training.evaluate import evaluate_all, scores_to_json
     from training.finetune import FinetuneConfig, finetune
@@ -183,15 +182,15 @@ def finetune_cmd(
 
 @train_app.command("evaluate")
 def evaluate_cmd(
-    model: Annotated[Path | None, typer.Option(help="topic model directory (default: the shipped one)")] = None,
-    weak: Annotated[bool, typer.Option(help="also print the labelling functions' agreement with gold")] = True,
+    model: Annotated[Path | None, typer.Option(help="主题模型目录（默认：随附模型）")] = None,
+    weak: Annotated[bool, typer.Option(help="同时列出各标注函数与金标的一致程度")] = True,
     test_data: Annotated[Path | None, typer.Option(
-        "--test-data", help='a deployment\'s test split as JSON Lines of {"text", "label"}')] = None,
+        "--test-data", help='部署自己的测试集：JSON Lines，每行 {"text", "label"}')] = None,
     from_db: Annotated[str | None, typer.Option(
-        "--from-db", help="a service database URL: its own test split (answers of its held-out reports)")] = None,
+        "--from-db", help="服务数据库 URL：评估该部署自己的测试集（留出报告上的标注）")] = None,
 ) -> None:
-    """Per-label P/R/F1, macro-F1 and confusion matrices of the model, TF-IDF and keyword rules on the held-out
-    gold reports; without the corpus, the model's recorded held-out metrics. Also on a deployment's test split."""
+    """模型、TF-IDF 和关键词规则在留出金标报告上的各主题 P/R/F1、宏 F1 与混淆矩阵；没有语料时列出模型记录的
+    留出结果。也可评估部署自己的测试集。"""
     from models.topics import DEFAULT_MODEL_DIR
     from training.data import corpus_dir
     from training.evaluate import evaluate_all, evaluate_on, scores_from_json, weak_agreement
