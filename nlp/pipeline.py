@@ -10,13 +10,9 @@ from pathlib import Path
 
 from nlp.ingest.assemble import extracted_to_report
 from nlp.ingest.detect import decode_text_counted, detect_format
-from nlp.ingest.docx import read_docx
 from nlp.ingest.extracted import Extracted
-from nlp.ingest.html import read_html
-from nlp.ingest.image import read_image
 from nlp.ingest.limits import InputTooLarge, too_large
 from nlp.ingest.pdf import PdfSettings, read_pdf
-from nlp.ingest.text import read_text
 from nlp.labels import SECTION_NAMES, TABLE_SECTIONS
 from nlp.report import INTERNAL_ERROR, Report, ReportError, Source
 from nlp.sentences import split_sentences
@@ -51,11 +47,17 @@ _TAGS_PER_LINE = 10  # HTML tags allowed per allowed line: a report's markup is 
 
 
 def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
+    # Each reader is imported when its format comes: a cold `nianbao parse` of a PDF need not load
+    # python-docx and BeautifulSoup (a tenth of a second together).
     if fmt == "pdf":
         return read_pdf(data, settings.pdf)
     if fmt == "docx":
+        from nlp.ingest.docx import read_docx
+
         return read_docx(data, settings.max_lines)
     if fmt == "image":  # a scan saved as PNG, JPEG or TIFF: read by OCR
+        from nlp.ingest.image import read_image
+
         return read_image(data, settings.pdf.ocr, settings.pdf.max_pages)
     text, invalid = decode_text_counted(data) or ("", 0)
     lines = text.count("\n") + 1
@@ -64,7 +66,14 @@ def _extract(data: bytes, fmt: str, settings: ParseSettings) -> Extracted:
     # An HTML page can hold its paragraphs on one line: its tags bound the tree the parser would build.
     if fmt == "html" and (tags := text.count("<")) > settings.max_lines * _TAGS_PER_LINE:
         raise too_large("标签", tags, settings.max_lines * _TAGS_PER_LINE)
-    extracted = read_html(text, settings.max_grid_cells) if fmt == "html" else read_text(text)
+    if fmt == "html":
+        from nlp.ingest.html import read_html
+
+        extracted = read_html(text, settings.max_grid_cells)
+    else:
+        from nlp.ingest.text import read_text
+
+        extracted = read_text(text)
     if not invalid:
         return extracted
     warning = ReportError("invalid_bytes", f"文件中有 {invalid} 处无法解码的字节，已替换为 � (invalid bytes replaced)",

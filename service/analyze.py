@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eval.scoring import Rubric, evaluate, load_rubric
 from nlp.pipeline import ParseSettings, parse_bytes, parse_file
 from nlp.report import Meta, Report, ReportError
+
+if TYPE_CHECKING:
+    from eval.scoring import Rubric
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ def topics_for(spec: str | Path | None) -> Topics:
 @lru_cache(maxsize=4)
 def rubric_for(path: Path | None) -> Rubric:
     """The rubric, loaded once per worker process."""
+    from eval.scoring import load_rubric  # the evaluator loads for scoring only, not for `parse`
+
     return load_rubric(path)
 
 
@@ -112,6 +116,8 @@ def score(report: Report, previous: Previous = None, rubric: Rubric | None = Non
         # An unreadable previous year has no text or tables to compare with: the report is scored alone.
         log.warning("previous year %s could not be read; scoring without it", before.source.path)
         before = None
+    from eval.scoring import evaluate, load_rubric
+
     return evaluate(report, before, rubric or load_rubric())
 
 

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from eval.scoring import RubricError, load_rubric
 from nlp.ingest.ocr import progress as ocr_progress
 from nlp.report import Report
 from service import cli_help
@@ -21,7 +20,6 @@ from service.cli_retrain import retrain
 from service.cli_serve import serve, user_app
 from service.cli_topics import classify, train_app
 from service.render import render_report
-from service.render_score import render_score
 
 cli_help.install()
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="读取、检查并评价政府信息公开工作年度报告。")
@@ -112,6 +110,8 @@ def score(
 ) -> None:
     """按规定格式检查报告并评分：先列未通过的规则及其依据。"""
     ocr_progress.set(_scan_progress)
+    from eval.scoring import RubricError, load_rubric  # the evaluator loads for `score` only
+
     try:
         chosen = load_rubric(rubric)
     except (OSError, RubricError) as exc:
@@ -122,6 +122,8 @@ def score(
     if output is OutputFormat.json:
         _print_json(report)
     else:
+        from service.render_score import render_score
+
         render_score(report, console(), chosen)
     if report.status == "failed":
         raise typer.Exit(code=2)
