@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from training.pretrain import PretrainConfig
+
 if TYPE_CHECKING:
     from models.topics import TopicInput
     from training.data import Example
@@ -135,17 +137,23 @@ def pretrain_cmd(
     layers: Annotated[int, typer.Option(help="Transformer 层数")] = 4,
     hidden: Annotated[int, typer.Option(help="隐藏层维度")] = 128,
     seed: Annotated[int, typer.Option(help="随机种子")] = 42,
+    whole_word: Annotated[bool, typer.Option("--whole-word/--single-chars",
+                                             help="按 jieba 词整词遮盖，或逐字遮盖")] = PretrainConfig.whole_word,
+    from_db: Annotated[str | None, typer.Option(
+        "--from-db", help="另用服务数据库中已读取的报告文本（部署自己的上传）")] = None,
 ) -> None:
-    """用语料中的报告文本和自编文本，对小型字级 BERT 做掩码语言模型预训练。"""
-    from training.data import corpus_dir, pretraining_texts
-    from training.pretrain import PretrainConfig, pretrain
+    """用语料中的报告文本和自编文本（可另加部署已存的报告），对小型字级 BERT 做掩码语言模型预训练。"""
+    from training.data import corpus_dir, pretraining_texts, report_lines
+    from training.pretrain import pretrain
 
     texts = pretraining_texts()
+    if from_db:
+        texts += [line for text in _db_report_texts(from_db) for line in report_lines(text)]
     if not texts:
         typer.echo(f"找不到报告文本（语料目录：{corpus_dir()}）", err=True)
         raise typer.Exit(2)
     record = pretrain(texts, out, PretrainConfig(epochs=epochs, num_hidden_layers=layers, hidden_size=hidden,
-                                                 intermediate_size=hidden * 4, seed=seed))
+                                                 intermediate_size=hidden * 4, seed=seed, whole_word=whole_word))
     typer.echo(json.dumps({k: record[k] for k in ("n_texts", "vocab_size", "train_loss", "train_seconds")}))
 
 
@@ -251,5 +259,24 @@ def _db_test_split(url: str) -> list[Example]:
         migrate(engine)
         with Session(engine) as db:
             return own_test_examples(db)
+    finally:
+        engine.dispose()
+
+
+def _db_report_texts(url: str) -> list[str]:
+    """The text of every report a service database holds that was read (failed documents have none)."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from service.web.db import migrate
+    from service.web.models import ReportRow
+    from service.web.settings import Settings
+
+    engine = create_engine(Settings(database_url=url).url)
+    try:
+        migrate(engine)
+        with Session(engine) as db:
+            bodies = db.scalars(select(ReportRow.body).where(ReportRow.status != "failed"))
+            return [text for body in bodies if (text := json.loads(body).get("text"))]
     finally:
         engine.dispose()

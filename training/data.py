@@ -188,11 +188,16 @@ def heldout_examples(root: Path | None = None) -> list[Example]:
     return [g for g in load_gold(root=root) if split_of(g.file) == "test"]
 
 
+def report_lines(text: str) -> list[str]:
+    """A report's lines worth pretraining on (four characters or more)."""
+    return [x.strip() for x in text.splitlines() if len(x.strip()) >= 4]
+
+
 def pretraining_texts(root: Path | None = None) -> list[str]:
     """Report text for masked-LM pretraining: every corpus report, line by line, plus our written text."""
     lines = []
     for _, report in corpus_reports(root):
-        lines.extend(x.strip() for x in report.text.splitlines() if len(x.strip()) >= 4)
+        lines.extend(report_lines(report.text))
     lines.extend(e.text for e in load_written())
     lines.extend(t for t, _ in synthetic_sentences(300))
     return lines

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -32,6 +33,7 @@ class PretrainConfig:
     batch_size: int = 32
     learning_rate: float = 1e-3
     mlm_probability: float = 0.15
+    whole_word: bool = False  # mask jieba words whole (training/wholeword.py) instead of single characters
     min_char_count: int = 1
     seed: int = 42
     # One thread: on a shared machine two torch threads wait on each other (fine-tuning steps took 20x longer).
@@ -107,7 +109,16 @@ def pretrain(texts: Sequence[str], out_dir: str | Path, config: PretrainConfig |
     out.mkdir(parents=True, exist_ok=True)
     vocab = build_vocab(texts, config.min_char_count)
     tok = make_tokenizer(vocab, config.max_length)
-    rows = [dict(tok(t, truncation=True, max_length=config.max_length)) for t in texts if t.strip()]
+    if config.whole_word:
+        from training.wholeword import WholeWordCollator, encode_by_word
+
+        rows = [encode_by_word(tok, t, config.max_length) for t in texts if t.strip()]
+        collator: Any = WholeWordCollator(pad_id=tok.pad_token_id, mask_id=tok.mask_token_id, vocab_size=len(vocab),
+                                          n_special=len(SPECIAL), probability=config.mlm_probability,
+                                          seed=config.seed)
+    else:
+        rows = [dict(tok(t, truncation=True, max_length=config.max_length)) for t in texts if t.strip()]
+        collator = DataCollatorForLanguageModeling(tok, mlm_probability=config.mlm_probability)
     bert_config = BertConfig(
         vocab_size=len(vocab), hidden_size=config.hidden_size, num_hidden_layers=config.num_hidden_layers,
         num_attention_heads=config.num_attention_heads, intermediate_size=config.intermediate_size,
@@ -119,9 +130,8 @@ def pretrain(texts: Sequence[str], out_dir: str | Path, config: PretrainConfig |
         per_device_train_batch_size=config.batch_size, learning_rate=config.learning_rate,
         warmup_steps=20, weight_decay=0.01, logging_steps=50, save_strategy="no", report_to=[],
         seed=config.seed, data_seed=config.seed, use_cpu=True, dataloader_num_workers=0,
-        disable_tqdm=True,
+        disable_tqdm=True, remove_unused_columns=False,  # the whole-word rows carry word_ids for the collator
     )
-    collator = DataCollatorForLanguageModeling(tok, mlm_probability=config.mlm_probability)
     started = time.perf_counter()
     result = Trainer(model=model, args=args, train_dataset=_Encoded(rows), data_collator=collator).train()
     seconds = time.perf_counter() - started

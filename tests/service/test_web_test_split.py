@@ -90,6 +90,17 @@ def test_evaluate_reads_the_deployment_split_from_the_database(fresh_site: Site)
     assert "on 本部署测试集（3 句）: macro-F1" in result.output
 
 
+def test_pretraining_can_read_the_reports_a_deployment_stored(fresh_site: Site) -> None:
+    from service.cli_topics import _db_report_texts
+    from training.data import report_lines
+
+    with fresh_site.svc.sessions() as db:
+        stored = db.scalars(select(ReportRow.body).where(ReportRow.status != "failed")).all()
+    texts = _db_report_texts(fresh_site.settings.url)
+    assert len(texts) == len(stored) >= 1
+    assert "政府信息公开" in texts[0] and len(report_lines(texts[0])) > 20
+
+
 def test_cli_retrain_is_refused_with_the_same_message(fresh_site: Site) -> None:
     import typer
     from typer.testing import CliRunner
