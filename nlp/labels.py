@@ -16,7 +16,7 @@ from nlp.schema import (
 )
 from nlp.vocabulary import ARABIC_ITEM, HEADING_NUMBER, PAREN_NUMBER
 
-TOPIC_NAMES: dict[str, str] = {"problem": "问题", "measure": "措施", "mechanism": "机制", "practice": "年度工作", "other": "其他"}
+TOPIC_NAMES: dict[str, str] = {"problem": "问题", "measure": "改进措施", "mechanism": "机制", "practice": "年度工作", "other": "其他"}
 LEVEL_NAMES: dict[str, str] = {
     "national": "国家", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇", "department": "部门",
 }

@@ -47,7 +47,7 @@ def _scan_progress(page: int, pages: int) -> None:
 ModelOption = Annotated[
     Path | None, typer.Option("--model", "-m", help="本地主题模型目录（默认：随程序提供的模型）")
 ]
-TopicsOption = Annotated[bool, typer.Option("--topics/--no-topics", help="按主题（问题、措施、机制等）给正文句子分类")]
+TopicsOption = Annotated[bool, typer.Option("--topics/--no-topics", help="按主题（问题、改进措施、机制、年度工作、其他）给正文句子分类")]
 
 
 def console() -> Console:

@@ -89,7 +89,7 @@ def batch(
     rubric: Annotated[Path | None, typer.Option("--rubric", help="评分细则 TOML 文件（默认：随程序提供的细则）")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="每份报告最多处理的秒数（默认：600，扫描件按页做文字识别）")] = None,
     memory_mb: Annotated[int, typer.Option("--memory-mb", help="每个工作进程可用的内存（MB）")] = 4096,
-    topics: Annotated[bool, typer.Option("--topics/--no-topics", help="按主题（问题、措施、机制等）给正文句子分类")] = True,
+    topics: Annotated[bool, typer.Option("--topics/--no-topics", help="按主题（问题、改进措施、机制、年度工作、其他）给正文句子分类")] = True,
     model: Annotated[Path | None, typer.Option("--model", "-m", help="本地主题模型目录")] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新评价上次超时、崩溃、内存超限或因程序内部错误失败的报告")] = False,
 ) -> None:

@@ -96,7 +96,7 @@ def classify(
     component: Annotated[Component, typer.Option(
         help="mix（混合，默认）或单独一部分：network（网络）、lexical（TF-IDF）、rules（关键词规则）")] = Component.mix,
 ) -> None:
-    """为每行句子标注主题（问题、措施、机制、年度工作、其他）；JSON 行可附所在部分 section 与上一句 previous。"""
+    """为每行句子标注主题（问题、改进措施、机制、年度工作、其他）；JSON 行可附所在部分 section 与上一句 previous。"""
     from models.topics import ModelError, load_classifier
     from nlp.labels import TOPIC_NAMES
 

@@ -175,7 +175,7 @@ def test_export_and_import_carry_the_label_set(v2_site: Site, monkeypatch: pytes
     out = site.client.post("/api/review/import", headers=site.auth("admin"),
                            content="".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()).json()
     assert out["added"] == 1 and out["n_errors"] == 2
-    assert "第 1 行" in out["errors"][0] and "问题（problem）、措施（measure）、机制（mechanism）、其他（other）" in out["errors"][0]
+    assert "第 1 行" in out["errors"][0] and "问题（problem）、改进措施（measure）、机制（mechanism）、其他（other）" in out["errors"][0]
     assert "第 3 行" in out["errors"][1] and "label_set" in out["errors"][1]
     data = _queue(site, "reviewer")
     assert data["items"][0]["id"] == item and data["items"][0]["recheck"], "an imported v1 measure of 一 is asked again"
