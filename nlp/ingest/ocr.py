@@ -224,7 +224,7 @@ def read_page_image(gray: np.ndarray, page_no: int, dpi: float, settings: OcrSet
     deadline = time.process_time() + settings.page_seconds
     ocr = engine(settings.threads)
     classifier, rec = recognizers(ocr)
-    page = upright(ocr, classifier, gray)
+    page = upright(ocr, classifier, gray, min(1.0, settings.detect_dpi / dpi))
     frame = _Frame(72.0 / dpi, page.turned, page.image.shape[1], page.image.shape[0])
     out = PageRead()
     if page.turned:

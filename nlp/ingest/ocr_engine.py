@@ -26,6 +26,9 @@ class OcrSettings:
 
     enabled: bool = True
     dpi: int = 150  # a PDF page without a usable text layer is rendered at this resolution
+    # Text boxes are found on the page scaled to this resolution (read at the full one): detection is half of
+    # a page's time and costs by the pixel.
+    detect_dpi: int = 110
     # A rendered page or an image file larger than this is scaled down (a 600 dpi A3 scan is 70 million pixels).
     max_pixels: int = 8_000_000
     page_seconds: float = 60.0  # CPU seconds after which recognition of a page stops, with a warning

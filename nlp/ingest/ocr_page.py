@@ -31,11 +31,22 @@ def _rgb(gray: np.ndarray) -> np.ndarray:
     return np.repeat(gray[:, :, None], 3, axis=2)
 
 
-def detect(ocr: Any, gray: np.ndarray) -> np.ndarray:
-    """Text-box quadrilaterals (n, 4, 2) found on a grey image, empty when there is no text."""
-    result = ocr(_rgb(gray), use_cls=False, use_rec=False)
+def detect(ocr: Any, gray: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Text-box quadrilaterals (n, 4, 2) found on a grey image, empty when there is no text.
+
+    With `scale` < 1 the boxes are found on the image scaled down and returned in the image's own pixels:
+    detection costs by the pixel, and finding where a line is needs less resolution than reading it
+    (recognition always reads the full-resolution crop)."""
+    seen = gray
+    if scale < 1.0:
+        import cv2
+
+        seen = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    result = ocr(_rgb(seen), use_cls=False, use_rec=False)
     boxes = getattr(result, "boxes", None)
-    return np.zeros((0, 4, 2), np.float32) if boxes is None or len(boxes) == 0 else np.asarray(boxes, np.float32)
+    if boxes is None or len(boxes) == 0:
+        return np.zeros((0, 4, 2), np.float32)
+    return np.asarray(boxes, np.float32) / np.float32(scale)
 
 
 def _sides(quads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -104,14 +115,15 @@ def crop(gray: np.ndarray, rect: Rect) -> np.ndarray:
     return gray[y0:y1, x0:x1]
 
 
-def upright(ocr: Any, classifier: Any, gray: np.ndarray) -> UprightPage:
+def upright(ocr: Any, classifier: Any, gray: np.ndarray, scale: float = 1.0) -> UprightPage:
     """Turn the page so its text reads left to right, top to bottom, remove a small skew, and find its text
-    boxes on the result. An upright page costs one detection pass, skewed or not; a turned one two."""
-    quads = detect(ocr, gray)
+    boxes on the result (detected at `scale`). An upright page costs one detection pass, skewed or not; a turned
+    one two."""
+    quads = detect(ocr, gray, scale)
     turned = 0
     if _is_sideways(quads):  # text boxes on a page lying on its side are found again once it is turned
         gray, turned = np.ascontiguousarray(np.rot90(gray, 1)), 90
-        quads = detect(ocr, gray)
+        quads = detect(ocr, gray, scale)
     if _upside_down(classifier, gray, quads):  # turned by 180: the boxes turn with the image
         gray, turned = np.ascontiguousarray(np.rot90(gray, 2)), (turned + 180) % 360
         h, w = gray.shape

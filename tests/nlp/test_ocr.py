@@ -205,3 +205,18 @@ def test_a_missing_model_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path
     scanned = parse_file(FIXTURES / "scanned.pdf")
     assert _codes(scanned) == ["no_text_layer"]
     assert ocr_engine.MODEL_FILES["Det"] in scanned.errors[0].message
+
+
+def test_boxes_found_on_the_scaled_down_page_are_given_in_its_own_pixels() -> None:
+    from nlp.ingest.ocr_engine import engine
+    from nlp.ingest.ocr_page import detect
+
+    gray = np.asarray(_page_image(1, dpi=150))
+    full, scaled = detect(engine(1), gray), detect(engine(1), gray, 110 / 150)
+    assert len(full) > 10 and abs(len(scaled) - len(full)) <= len(full) // 10
+    # Each line's box found at 110 dpi lies where the full-resolution one does, within a few pixels.
+    centres = full.mean(axis=1)
+    for quad in scaled:
+        nearest = np.linalg.norm(centres - quad.mean(axis=0), axis=1).min()
+        assert nearest < 6
+    assert scaled[:, :, 0].max() > 0.6 * gray.shape[1]  # not left in the scaled image's smaller frame
