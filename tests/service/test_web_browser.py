@@ -54,7 +54,11 @@ def test_reviewer_uploads_a_pdf_and_sees_the_failing_cells(browser: object, live
     page = browser.new_page()  # type: ignore[attr-defined]
     _login(page, live_url, "reviewer")
     page.click("#nav-upload")
+    # Our own Chinese file button, whatever the browser's language; it says which files were chosen.
+    assert page.locator("label.file-pick").inner_text().strip() == "选择文件"
+    assert page.locator("#upload-chosen").inner_text() == "未选择文件"
     page.set_input_files("#upload-files", str(BROKEN_PDF))
+    assert page.locator("#upload-chosen").inner_text() == f"已选择 1 个文件：{BROKEN_PDF.name}"
     page.click("#upload-submit")
     page.wait_for_selector("#jobs-finished", timeout=60_000)
     page.click("a.report-link")
