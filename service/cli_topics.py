@@ -133,7 +133,7 @@ def classify(
 @train_app.command("pretrain")
 def pretrain_cmd(
     out: Annotated[Path, typer.Option(help="掩码语言模型检查点的输出目录")] = Path("out/charbert-mlm"),
-    epochs: Annotated[int, typer.Option(help="遍历报告文本的轮数")] = 8,
+    epochs: Annotated[int, typer.Option(help="遍历报告文本的轮数")] = PretrainConfig.epochs,
     layers: Annotated[int, typer.Option(help="Transformer 层数")] = 4,
     hidden: Annotated[int, typer.Option(help="隐藏层维度")] = 128,
     seed: Annotated[int, typer.Option(help="随机种子")] = 42,

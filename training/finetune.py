@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -59,6 +60,15 @@ def fit_lexical_head(examples: Sequence[Example], out_dir: str | Path, context: 
     texts = [marked_text(e.as_input()) if context else e.text for e in examples]
     baseline = TfidfBaseline().fit(texts, [e.label for e in examples])
     return LexicalHead.from_baseline(baseline, LABELS).save(out_dir)
+
+
+def recipe_version(data_sha256: str, base_record: dict, config: FinetuneConfig) -> str:
+    """A model's name from everything that made it: its training data, how its base was pretrained and how it was
+    fine-tuned. The data alone would give a model pretrained afresh the name of the one it replaces, and what
+    is cached under that name (batch results, suggestions) would be taken for its own."""
+    recipe = {"data": data_sha256, "base": {k: base_record.get(k) for k in ("config", "n_texts", "vocab_size")},
+              "finetune": asdict(config)}
+    return f"topic-{hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:8]}"
 
 
 def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
@@ -120,7 +130,10 @@ def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
     result = trainer.train()
     seconds = time.perf_counter() - started
     shutil.rmtree(out / "_trainer", ignore_errors=True)
-    model.config.nianbao_version = version or f"topic-{data_hash(examples)[:8]}"
+    base_record = {}
+    if (base / "training_config.json").exists():
+        base_record = json.loads((base / "training_config.json").read_text(encoding="utf-8"))
+    model.config.nianbao_version = version or recipe_version(data_hash(examples), base_record, config)
     model.config.nianbao_lexical_weight = config.lexical_weight
     model.config.nianbao_rules_weight = config.rules_weight
     model.config.nianbao_context = config.context
@@ -130,9 +143,6 @@ def finetune(base: str | Path, examples: Sequence[Example], out_dir: str | Path,
         fit_lexical_head(examples, out, config.lexical_context)
     model.save_pretrained(out, safe_serialization=True)
     save_tokenizer(tok, out)
-    base_record = {}
-    if (base / "training_config.json").exists():
-        base_record = json.loads((base / "training_config.json").read_text(encoding="utf-8"))
     record = {
         "kind": "topic-finetune", "base": str(base), "base_training": base_record, "config": asdict(config),
         "train_loss": result.training_loss, "train_seconds": round(seconds, 1),

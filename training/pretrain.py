@@ -22,18 +22,20 @@ SPECIAL = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 
 @dataclass(frozen=True)
 class PretrainConfig:
-    """Size and schedule of the character BERT; defaults train in a few minutes on 2 cores."""
+    """Size and schedule of the character BERT. The defaults are the shipped model's base: whole-word masking for
+    30 epochs (13 minutes on 2 cores), which cross-validates 0.804 macro-F1 for the network alone against 0.707
+    for character masking over 8 epochs (models/topic_model/MODEL_CARD.md)."""
 
     hidden_size: int = 128
     num_hidden_layers: int = 4
     num_attention_heads: int = 4
     intermediate_size: int = 512
     max_length: int = 128
-    epochs: int = 12
+    epochs: int = 30
     batch_size: int = 32
     learning_rate: float = 1e-3
     mlm_probability: float = 0.15
-    whole_word: bool = False  # mask jieba words whole (training/wholeword.py) instead of single characters
+    whole_word: bool = True  # mask jieba words whole (training/wholeword.py) instead of single characters
     min_char_count: int = 1
     seed: int = 42
     # One thread: on a shared machine two torch threads wait on each other (fine-tuning steps took 20x longer).

@@ -31,7 +31,7 @@ def test_vocab_has_digit_pieces_so_numbers_are_not_unknown() -> None:
 
 def test_pretrain_then_finetune_then_classify(tmp_path) -> None:
     tiny = PretrainConfig(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64,
-                          max_length=32, epochs=1, batch_size=8)
+                          max_length=32, epochs=1, batch_size=8, whole_word=False)  # the character-masking path
     record = pretrain(TEXTS * 2, tmp_path / "mlm", tiny)
     assert record["vocab_size"] > 60
     finetune(tmp_path / "mlm", LABELLED, tmp_path / "topic", FinetuneConfig(epochs=1, batch_size=8, max_length=32))
@@ -47,3 +47,16 @@ def test_pretrain_then_finetune_then_classify(tmp_path) -> None:
     preds = clf.classify([TopicInput("加强政策解读。", "s5_problems", "解读不够。"), ""])
     assert preds[0][0] in LABELS and abs(sum(preds[0][2].values()) - 1) < 1e-4
     assert preds[1][0] == "other"
+
+
+def test_a_model_is_named_by_its_whole_recipe_not_its_data_alone() -> None:
+    from training.finetune import recipe_version
+
+    base = {"config": {"epochs": 8, "whole_word": False}, "n_texts": 100, "vocab_size": 900}
+    name = recipe_version("ab" * 32, base, FinetuneConfig())
+    assert name.startswith("topic-") and len(name) == len("topic-") + 8
+    assert name == recipe_version("ab" * 32, dict(base), FinetuneConfig())
+    longer = {**base, "config": {"epochs": 30, "whole_word": True}}
+    assert recipe_version("ab" * 32, longer, FinetuneConfig()) != name
+    assert recipe_version("cd" * 32, base, FinetuneConfig()) != name
+    assert recipe_version("ab" * 32, base, FinetuneConfig(epochs=3)) != name
