@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from eval.common import counts_against
 from eval.ranking import Entry, Ranked, city_of, province_of, rank
 from eval.scoring import load_rubric
+from models.topic_input import TopicInput
 from nlp.ingest.detect import detect_format
 from nlp.labels import T3_COLUMN_LABELS, T4_CELL_LABELS, T4_GROUP_LABELS, t3_row_label
 from nlp.report import Meta, Report, Scorecard
@@ -91,13 +92,14 @@ class Analyzer:
         log.info("now serving topic model %s from %s", self.model_version, path)
         return self.model_version
 
-    def classify_texts(self, texts: list[str]) -> tuple[str, list[tuple[str, float, dict[str, float]]]] | None:
-        """(model version, predictions) for texts with the current model; None when no model is loaded."""
+    def classify_texts(self, items: Sequence[str | TopicInput]) -> tuple[str, list[tuple[str, float, dict[str, float]]]] | None:
+        """(model version, predictions) for sentences (with their context where given) with the current model;
+        None when no model is loaded."""
         topics = self.topics
         if topics.classifier is None:
             return None
         with topics.lock:
-            return topics.classifier.version, topics.classifier.classify(texts)
+            return topics.classifier.version, topics.classifier.classify(list(items))
 
 
 def is_supported(data: bytes, filename: str) -> bool:

@@ -15,9 +15,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models.topic_input import TopicInput
+from models.topics import report_inputs
 from nlp import vocabulary
 from nlp.labels import SECTION_NAMES, TOPIC_NAMES
-from service.web.analyzer import Analyzer
+from service.web.analyzer import Analyzer, from_body
 from service.web.labelsets import Standing, current, recheck_note, standing
 from service.web.models import (
     Annotation,
@@ -122,7 +124,10 @@ def sync_items(db: Session, analyzer: Analyzer, frozen: Frozen, agreement_fracti
             # Another request built this report's items between our read and our write: theirs stand.
             db.rollback()
             continue
-        predicted = analyzer.classify_texts([it.text for it, _ in items])
+        # With the section and previous sentence the report page's topics were given, so both agree.
+        inputs = _inputs_by_span(body)
+        predicted = analyzer.classify_texts([inputs.get((it.start, it.end), TopicInput(it.text, it.section))
+                                             for it, _ in items])
         for n, (item, s) in enumerate(items):
             if predicted is not None:
                 version, preds = predicted
@@ -192,6 +197,12 @@ def assign(db: Session, reviewer_ids: list[int], fraction: float, report_id: int
     return count
 
 
+def _inputs_by_span(body: dict[str, Any]) -> dict[tuple[int, int], TopicInput]:
+    """Each sentence of a stored report as the classifier reads it (section and previous sentence), by its span."""
+    report = from_body(body)
+    return {(s.start, s.end): x for s, x in zip(report.sentences, report_inputs(report), strict=True)}
+
+
 def refresh_suggestions(db: Session, analyzer: Analyzer, batch: int = 512) -> int:
     """Re-score every item whose current suggestion comes from another model version; returns how many."""
     version = analyzer.model_version
@@ -202,7 +213,12 @@ def refresh_suggestions(db: Session, analyzer: Analyzer, batch: int = 512) -> in
     done = 0
     for i in range(0, len(stale), batch):
         chunk = stale[i : i + batch]
-        predicted = analyzer.classify_texts([it.text for it in chunk])
+        bodies = dict(db.execute(select(ReportRow.id, ReportRow.body)
+                                 .where(ReportRow.id.in_({it.report_id for it in chunk}))).all())
+        inputs = {report_id: _inputs_by_span(json.loads(body)) for report_id, body in bodies.items()}
+        predicted = analyzer.classify_texts([inputs.get(it.report_id, {}).get((it.start, it.end),
+                                                                              TopicInput(it.text, it.section))
+                                             for it in chunk])
         if predicted is None:
             return done
         version, preds = predicted

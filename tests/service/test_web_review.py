@@ -94,6 +94,10 @@ def test_queue_offers_context_section_and_suggestion_most_uncertain_first(review
     assert first["suggestion"]["uncertainty"] >= items[-1]["suggestion"]["uncertainty"] - 1.0
     with site.svc.sessions() as db:
         assert db.query(AnnotationItem).filter(AnnotationItem.frozen.is_(True)).count() >= 1
+    # The queue suggests what the report page shows: the same model on the same sentence with the same context.
+    report = site.client.get(f"/api/reports/{first['report_id']}", headers=site.auth("viewer")).json()
+    shown = {report["text"][s["start"]:s["end"]].strip(): s["topic"] for s in report["sentences"]}
+    assert len(items) > 20 and all(it["suggestion"]["label"] == shown[it["text"]] for it in items)
     measures = _queue(site, "reviewer", topic="measure", limit=200)
     assert measures and all(it["suggestion"]["label"] == "measure" for it in measures)
     s1 = _queue(site, "reviewer", section="s1_overall", max_confidence=0.99, limit=200)
