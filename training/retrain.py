@@ -30,6 +30,12 @@ class Answer:
     label: str
     report_sha256: str = ""
     key: str = ""  # the service's id for the sentence, so hints can point back to it
+    section: str | None = None  # its context as the classifier reads it (models.topics.report_inputs)
+    previous: str | None = None
+
+    def example(self, source: str) -> Example:
+        """The answer as a labelled example, with its context."""
+        return Example(self.text, self.label, source=source, section=self.section, previous=self.previous)
 
 
 @dataclass(frozen=True)
@@ -157,13 +163,13 @@ def training_set(base: Sequence[Example], answers: Sequence[Answer], weight: int
     answered = {text_key(a.text) for a in answers}
     out = [e for e in base if text_key(e.text) not in answered]
     for a in answers:
-        out.extend([Example(a.text, a.label, source="annotation")] * max(1, weight))
+        out.extend([a.example("annotation")] * max(1, weight))
     return out
 
 
 def evaluate_classifier(clf: TopicClassifier, test: Sequence[Example]) -> Scores:
     """Scores of a loaded model on the test examples."""
-    preds = clf.classify([e.text for e in test])
+    preds = clf.classify([e.as_input() for e in test])  # with the context the model serves with
     return score(clf.version, [e.label for e in test], [p[0] for p in preds])
 
 
@@ -198,7 +204,7 @@ def label_error_hints(clf: TopicClassifier, answers: Sequence[Answer], threshold
     if not answers:
         return []
     out = []
-    for a, (label, conf, scores) in zip(answers, clf.classify([a.text for a in answers]), strict=True):
+    for a, (label, conf, scores) in zip(answers, clf.classify([a.example("annotation").as_input() for a in answers]), strict=True):
         if label != a.label and conf >= threshold:
             out.append({"key": a.key, "text": a.text, "submitted": a.label, "model": label,
                         "confidence": round(conf, 4), "p_submitted": round(scores.get(a.label, 0.0), 4)})

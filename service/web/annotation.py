@@ -474,15 +474,21 @@ def _answers_by_split(db: Session) -> dict[str, list[Answer]]:
     resolved = resolve(db)
     if not resolved.labels:
         return out
-    rows = db.execute(select(AnnotationItem.id, AnnotationItem.text, AnnotationItem.frozen, ReportRow.sha256,
-                             ReportSplit.split)
+    rows = db.execute(select(AnnotationItem.id, AnnotationItem.text, AnnotationItem.frozen, AnnotationItem.start,
+                             AnnotationItem.end, AnnotationItem.section, ReportRow.id, ReportRow.sha256, ReportSplit.split)
                       .join(ReportRow, ReportRow.id == AnnotationItem.report_id)
                       .outerjoin(ReportSplit, ReportSplit.sha256 == ReportRow.sha256)
                       .where(AnnotationItem.id.in_(list(resolved.labels)))).all()
-    for item_id, text, frozen, sha, split in rows:
+    bodies = dict(db.execute(select(ReportRow.id, ReportRow.body)
+                             .where(ReportRow.id.in_({row[6] for row in rows if not row[2]}))).all())
+    # Answers train and test with the context the classifier reads them in when it serves.
+    contexts = {report_id: _inputs_by_span(json.loads(body)) for report_id, body in bodies.items()}
+    for item_id, text, frozen, start, end, section, report_id, sha, split in rows:
         if not frozen:
+            x = contexts.get(report_id, {}).get((start, end), TopicInput(text, section))
+            answer = Answer(text, resolved.labels[item_id], sha, str(item_id), x.section, x.previous)
             # Only a recorded test report tests; reports reviewed before splits existed were marked train.
-            out["test" if split == "test" else "train"].append(Answer(text, resolved.labels[item_id], sha, str(item_id)))
+            out["test" if split == "test" else "train"].append(answer)
     return out
 
 

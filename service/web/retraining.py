@@ -78,7 +78,7 @@ class Outcome:
 
 def own_test_examples(db: Session) -> list[Example]:
     """The deployment's own frozen test split: the resolved answers of its test reports."""
-    return [Example(a.text, a.label, source="deployment") for a in heldout_answers(db)]
+    return [a.example("deployment") for a in heldout_answers(db)]
 
 
 class Retrainer:
