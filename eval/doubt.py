@@ -7,11 +7,10 @@ from dataclasses import replace
 from typing import Any
 
 from eval.common import Ref
-from eval.suggest import Identity, balance, doubtful, identities
+from eval.suggest import TOLERANCE, Identity, balance, doubtful, identities
 from nlp.labels import DOUBTFUL_READING, LAST_YEAR_CELL, NOT_CHARGED
 from nlp.report import Finding, Report
 
-_TOLERANCE = 1e-6
 # Evidence keys that point at cells of the report itself (cross-year findings also point at last year's).
 _OWN_CELLS = ("lhs", "rhs", "cells", "cell")
 _PREVIOUS_CELLS = ("previous_cell",)
@@ -33,7 +32,7 @@ def _may_explain(report: Report, identity: Identity, doubtful_refs: list[Ref]) -
     if len(doubtful_refs) != 1:
         return bool(doubtful_refs)
     value = balance(report, identity, doubtful_refs[0])
-    return value is None or (value > -_TOLERANCE and abs(value - round(value)) < _TOLERANCE)
+    return value is None or (value > -TOLERANCE and abs(value - round(value)) < TOLERANCE)
 
 
 def excuse_doubtful(report: Report, findings: Sequence[Finding], previous: Report | None = None) -> list[Finding]:

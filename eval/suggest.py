@@ -10,7 +10,7 @@ from eval.common import Ref, fmt, status_of
 from nlp.labels import INFERRED_VALUE
 from nlp.report import Cell, Finding, Report
 
-_TOLERANCE = 1e-6
+TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def _inferred(report: Report, ref: Ref, cell: Cell, equations: list[Identity]) -
         return None
     value = values.pop()
     printed = None if cell.value is None else float(cell.value)  # type: ignore[arg-type]
-    if printed is not None and abs(value - printed) < _TOLERANCE:
+    if printed is not None and abs(value - printed) < TOLERANCE:
         return None  # the printed value balances every identity that can judge it
     if value < 0 or not value.is_integer() or (printed is None and value == 0):
         return None
