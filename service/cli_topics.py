@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
-
-from training.pretrain import PretrainConfig
 
 if TYPE_CHECKING:
     from models.topics import TopicInput
@@ -133,18 +132,18 @@ def classify(
 @train_app.command("pretrain")
 def pretrain_cmd(
     out: Annotated[Path, typer.Option(help="掩码语言模型检查点的输出目录")] = Path("out/charbert-mlm"),
-    epochs: Annotated[int, typer.Option(help="遍历报告文本的轮数")] = PretrainConfig.epochs,
+    epochs: Annotated[int | None, typer.Option(help="遍历报告文本的轮数（默认：随附模型的轮数）")] = None,
     layers: Annotated[int, typer.Option(help="Transformer 层数")] = 4,
     hidden: Annotated[int, typer.Option(help="隐藏层维度")] = 128,
     seed: Annotated[int, typer.Option(help="随机种子")] = 42,
-    whole_word: Annotated[bool, typer.Option("--whole-word/--single-chars",
-                                             help="按 jieba 词整词遮盖，或逐字遮盖")] = PretrainConfig.whole_word,
+    whole_word: Annotated[bool | None, typer.Option("--whole-word/--single-chars",
+                                                    help="按 jieba 词整词遮盖（默认），或逐字遮盖")] = None,
     from_db: Annotated[str | None, typer.Option(
         "--from-db", help="另用服务数据库中已读取的报告文本（部署自己的上传）")] = None,
 ) -> None:
     """用语料中的报告文本和自编文本（可另加部署已存的报告），对小型字级 BERT 做掩码语言模型预训练。"""
     from training.data import corpus_dir, pretraining_texts, report_lines
-    from training.pretrain import pretrain
+    from training.pretrain import PretrainConfig, pretrain
 
     texts = pretraining_texts()
     if from_db:
@@ -152,8 +151,10 @@ def pretrain_cmd(
     if not texts:
         typer.echo(f"找不到报告文本（语料目录：{corpus_dir()}）", err=True)
         raise typer.Exit(2)
-    record = pretrain(texts, out, PretrainConfig(epochs=epochs, num_hidden_layers=layers, hidden_size=hidden,
-                                                 intermediate_size=hidden * 4, seed=seed, whole_word=whole_word))
+    # Unset options keep PretrainConfig's defaults (the shipped model's recipe), imported only for this command.
+    chosen = {k: v for k, v in {"epochs": epochs, "whole_word": whole_word}.items() if v is not None}
+    record = pretrain(texts, out, PretrainConfig(num_hidden_layers=layers, hidden_size=hidden,
+                                                 intermediate_size=hidden * 4, seed=seed, **chosen))
     typer.echo(json.dumps({k: record[k] for k in ("n_texts", "vocab_size", "train_loss", "train_seconds")}))
 
 
@@ -245,38 +246,38 @@ def _echo_scores(results: Sequence[Scores]) -> None:
         typer.echo(format_scores(s) + "\n")
 
 
-def _db_test_split(url: str) -> list[Example]:
-    """The test split a service database holds (its schema brought up to date first, as the service does)."""
+@contextmanager
+def _db_session(url: str) -> Iterator[Any]:
+    """A session on a service database, its schema brought up to date first (as the service does)."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
     from service.web.db import migrate
-    from service.web.retraining import own_test_examples
     from service.web.settings import Settings
 
     engine = create_engine(Settings(database_url=url).url)
     try:
         migrate(engine)
         with Session(engine) as db:
-            return own_test_examples(db)
+            yield db
     finally:
         engine.dispose()
+
+
+def _db_test_split(url: str) -> list[Example]:
+    """The test split a service database holds."""
+    from service.web.retraining import own_test_examples
+
+    with _db_session(url) as db:
+        return own_test_examples(db)
 
 
 def _db_report_texts(url: str) -> list[str]:
     """The text of every report a service database holds that was read (failed documents have none)."""
-    from sqlalchemy import create_engine, select
-    from sqlalchemy.orm import Session
+    from sqlalchemy import select
 
-    from service.web.db import migrate
     from service.web.models import ReportRow
-    from service.web.settings import Settings
 
-    engine = create_engine(Settings(database_url=url).url)
-    try:
-        migrate(engine)
-        with Session(engine) as db:
-            bodies = db.scalars(select(ReportRow.body).where(ReportRow.status != "failed"))
-            return [text for body in bodies if (text := json.loads(body).get("text"))]
-    finally:
-        engine.dispose()
+    with _db_session(url) as db:
+        bodies = db.scalars(select(ReportRow.body).where(ReportRow.status != "failed"))
+        return [text for body in bodies if (text := json.loads(body).get("text"))]

@@ -203,6 +203,16 @@ def _inputs_by_span(body: dict[str, Any]) -> dict[tuple[int, int], TopicInput]:
     return {(s.start, s.end): x for s, x in zip(report.sentences, report_inputs(report), strict=True)}
 
 
+def _item_inputs(db: Session, items: list[tuple[int, int, int, str, str | None]]) -> list[TopicInput]:
+    """Items given as (report id, start, end, text, section), each as the classifier reads it: with the section
+    and previous sentence of its stored report (one read of each report's body)."""
+    bodies = dict(db.execute(select(ReportRow.id, ReportRow.body)
+                             .where(ReportRow.id.in_({report_id for report_id, *_ in items}))).all())
+    spans = {report_id: _inputs_by_span(json.loads(body)) for report_id, body in bodies.items()}
+    return [spans.get(report_id, {}).get((start, end), TopicInput(text, section))
+            for report_id, start, end, text, section in items]
+
+
 def refresh_suggestions(db: Session, analyzer: Analyzer, batch: int = 512) -> int:
     """Re-score every item whose current suggestion comes from another model version; returns how many."""
     version = analyzer.model_version
@@ -213,12 +223,8 @@ def refresh_suggestions(db: Session, analyzer: Analyzer, batch: int = 512) -> in
     done = 0
     for i in range(0, len(stale), batch):
         chunk = stale[i : i + batch]
-        bodies = dict(db.execute(select(ReportRow.id, ReportRow.body)
-                                 .where(ReportRow.id.in_({it.report_id for it in chunk}))).all())
-        inputs = {report_id: _inputs_by_span(json.loads(body)) for report_id, body in bodies.items()}
-        predicted = analyzer.classify_texts([inputs.get(it.report_id, {}).get((it.start, it.end),
-                                                                              TopicInput(it.text, it.section))
-                                             for it in chunk])
+        predicted = analyzer.classify_texts(_item_inputs(
+            db, [(it.report_id, it.start, it.end, it.text, it.section) for it in chunk]))
         if predicted is None:
             return done
         version, preds = predicted
@@ -479,16 +485,14 @@ def _answers_by_split(db: Session) -> dict[str, list[Answer]]:
                       .join(ReportRow, ReportRow.id == AnnotationItem.report_id)
                       .outerjoin(ReportSplit, ReportSplit.sha256 == ReportRow.sha256)
                       .where(AnnotationItem.id.in_(list(resolved.labels)))).all()
-    bodies = dict(db.execute(select(ReportRow.id, ReportRow.body)
-                             .where(ReportRow.id.in_({row[6] for row in rows if not row[2]}))).all())
+    kept = [row for row in rows if not row[2]]  # frozen items never train or test
     # Answers train and test with the context the classifier reads them in when it serves.
-    contexts = {report_id: _inputs_by_span(json.loads(body)) for report_id, body in bodies.items()}
-    for item_id, text, frozen, start, end, section, report_id, sha, split in rows:
-        if not frozen:
-            x = contexts.get(report_id, {}).get((start, end), TopicInput(text, section))
-            answer = Answer(text, resolved.labels[item_id], sha, str(item_id), x.section, x.previous)
-            # Only a recorded test report tests; reports reviewed before splits existed were marked train.
-            out["test" if split == "test" else "train"].append(answer)
+    inputs = _item_inputs(db, [(report_id, start, end, text, section)
+                               for _, text, _, start, end, section, report_id, _, _ in kept])
+    for (item_id, text, _, _, _, _, _, sha, split), x in zip(kept, inputs, strict=True):
+        answer = Answer(text, resolved.labels[item_id], sha, str(item_id), x.section, x.previous)
+        # Only a recorded test report tests; reports reviewed before splits existed were marked train.
+        out["test" if split == "test" else "train"].append(answer)
     return out
 
 
